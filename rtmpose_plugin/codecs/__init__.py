@@ -1,0 +1,3 @@
+from .simcc_label import RTMSimCCLabel
+
+__all__ = ['RTMSimCCLabel']

@@ -1,0 +1,3 @@
+from .rtmcc_head import RTMSimCCHead
+
+__all__ = ['RTMSimCCHead']

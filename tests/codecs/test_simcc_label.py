@@ -1,0 +1,97 @@
+"""Our codec against mmpose's SimCCLabel on the same inputs."""
+import numpy as np
+import pytest
+import torch
+from mmpose.codecs import SimCCLabel
+from mmpose.registry import KEYPOINT_CODECS
+
+import rtmpose_plugin  # noqa: F401
+from rtmpose_plugin.codecs import RTMSimCCLabel
+
+SETTINGS = [((192, 256), (4.9, 5.66)), ((288, 384), (6.0, 6.93)), ((256, 256), (5.66, 5.66))]
+
+
+def in_range_keypoints(size, n=20, k=17, seed=0):
+    rng = np.random.default_rng(seed)
+    kp = rng.uniform(0, 1, (n, k, 2)) * (np.array(size) - 0.5)
+    vis = (rng.random((n, k)) > 0.25).astype(np.float32)
+    return kp.astype(np.float32), vis
+
+
+def test_registered_beside_mmpose_codec():
+    assert KEYPOINT_CODECS.get('RTMSimCCLabel') is RTMSimCCLabel
+    assert KEYPOINT_CODECS.get('SimCCLabel') is SimCCLabel
+
+
+@pytest.mark.parametrize('size, sigma', SETTINGS)
+@pytest.mark.parametrize('normalize', [False, True])
+def test_encode_equals_mmpose_inside_the_input(size, sigma, normalize):
+    kp, vis = in_range_keypoints(size)
+    ours = RTMSimCCLabel(size, sigma=sigma, normalize=normalize).encode(kp, vis)
+    ref = SimCCLabel(size, sigma=sigma, normalize=normalize).encode(kp, vis)
+    for key in ('keypoint_x_labels', 'keypoint_y_labels', 'keypoint_weights'):
+        np.testing.assert_allclose(ours[key], ref[key], atol=1e-6, err_msg=key)
+
+
+def test_auto_sigma_codec_equals_the_hand_written_config_values():
+    kp, vis = in_range_keypoints((192, 256))
+    ours = RTMSimCCLabel((192, 256), sigma='auto').encode(kp, vis)
+    ref = SimCCLabel((192, 256), sigma=(4.9, 5.66), normalize=False).encode(kp, vis)
+    # 4.899 vs 4.9 and 5.657 vs 5.66: labels agree to 1e-3
+    np.testing.assert_allclose(ours['keypoint_x_labels'], ref['keypoint_x_labels'], atol=1e-3)
+
+
+@pytest.mark.parametrize('use_dark', [False, True])
+@pytest.mark.parametrize('size, sigma', SETTINGS)
+def test_decode_equals_mmpose(size, sigma, use_dark):
+    rng = np.random.default_rng(3)
+    wx, wy = int(size[0] * 2), int(size[1] * 2)
+    # realistic logits: a peak near a random location plus noise
+    kp, _ = in_range_keypoints(size, n=4)
+    codec_ref = SimCCLabel(size, sigma=sigma, normalize=False, use_dark=use_dark)
+    enc = codec_ref.encode(kp, np.ones(kp.shape[:2]))
+    x = enc['keypoint_x_labels'] + rng.normal(0, 0.05, (4, 17, wx)).astype(np.float32)
+    y = enc['keypoint_y_labels'] + rng.normal(0, 0.05, (4, 17, wy)).astype(np.float32)
+    ours = RTMSimCCLabel(size, sigma=sigma, use_dark=use_dark)
+    kp_ours, s_ours = ours.decode(x.copy(), y.copy())
+    kp_ref, s_ref = codec_ref.decode(x.copy(), y.copy())
+    np.testing.assert_allclose(s_ours, s_ref, atol=1e-6)
+    np.testing.assert_allclose(kp_ours, kp_ref, atol=1e-4)
+    # batched decode (what the head uses) gives the same per crop
+    bk, bs = ours.batch_decode(torch.from_numpy(x), torch.from_numpy(y))
+    assert len(bk) == 4 and bk[0].shape == (1, 17, 2) and bs[0].shape == (1, 17)
+    np.testing.assert_allclose(np.concatenate(bk), kp_ours, atol=1e-6)
+
+
+def test_single_instance_decode_adds_the_instance_axis():
+    codec = RTMSimCCLabel((192, 256))
+    kp, s = codec.decode(np.random.rand(17, 384), np.random.rand(17, 512))
+    assert kp.shape == (1, 17, 2) and s.shape == (1, 17)
+
+
+def test_encode_decode_round_trip_and_outside_weight():
+    codec = RTMSimCCLabel((192, 256))
+    kp = np.array([[[10.2, 20.7], [191.6, 0.1], [200.0, 5.0], [5.0, -3.0]]], np.float32)
+    enc = codec.encode(kp, np.ones((1, 4)))
+    np.testing.assert_array_equal(enc['keypoint_weights'], [[1, 1, 0, 0]])
+    dec, _ = codec.decode(enc['keypoint_x_labels'], enc['keypoint_y_labels'])
+    assert np.abs(dec[0, :2] - kp[0, :2]).max() <= 0.25 + 1e-6
+
+
+@pytest.mark.parametrize('kwargs, message', [
+    (dict(sigma=0), 'positive'),
+    (dict(sigma=(4.9, -1)), 'positive'),
+    (dict(label_smoothing=-0.1), 'label_smoothing'),
+    (dict(simcc_split_ratio=0), 'split_ratio'),
+])
+def test_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        RTMSimCCLabel((192, 256), **kwargs)
+
+
+def test_bad_shapes():
+    codec = RTMSimCCLabel((192, 256))
+    with pytest.raises(ValueError, match='keypoints_visible'):
+        codec.encode(np.zeros((2, 17, 2)), np.ones((17, )))
+    with pytest.raises(ValueError, match=r'\(K, W\) or \(N, K, W\)'):
+        codec.decode(np.zeros((384, )), np.zeros((512, )))
