@@ -1,0 +1,147 @@
+"""Training and testing entry points behind ``tools/train.py`` / ``tools/test.py``
+(and so behind ``mim train rtmpose_plugin`` / ``mim test rtmpose_plugin``).
+
+The logic lives here so that it is tested; the scripts only parse arguments.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import os.path as osp
+from typing import Any, List, Optional, Sequence
+
+from mmengine.config import Config, DictAction
+
+
+def find_config(name: str) -> str:
+    """A config path: ``name`` itself if it exists, else the config of that file
+    name inside the installed package (``rtmpose_plugin/.mim/configs``) or the
+    source tree's ``configs/``.
+
+    Raises:
+        FileNotFoundError: naming where it looked.
+    """
+    if osp.isfile(name):
+        return name
+    import rtmpose_plugin
+    pkg = osp.dirname(rtmpose_plugin.__file__)
+    roots = [osp.join(pkg, '.mim', 'configs'), osp.join(osp.dirname(pkg), 'configs')]
+    base = osp.basename(name)
+    for root in roots:
+        for dirpath, _, files in os.walk(root, followlinks=True):
+            if base in files:
+                return osp.join(dirpath, base)
+    raise FileNotFoundError(f'Config {name!r} is neither a file nor a config of rtmpose_plugin '
+                            f'(looked in {roots}); list them with `python tools/list_configs.py`')
+
+
+def replace_data_root(cfg: Config, new_root: str) -> Config:
+    """Point every path under ``cfg.data_root`` (datasets, annotation files,
+    evaluators, detection results) at ``new_root`` instead.
+
+    A config states its data location once as ``data_root``; this is the
+    ``--data-root`` override of the train and test tools.
+    """
+    old = cfg.get('data_root')
+    if not old:
+        raise ValueError('The config has no top-level data_root to replace')
+    new = new_root.rstrip('/') + '/'
+    old_norm = old.rstrip('/') + '/'
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, str):
+            if node == old or node.startswith(old_norm):
+                return new + node[len(old_norm):] if node.startswith(old_norm) else new
+            return node
+        if isinstance(node, dict):
+            for key in list(node.keys()):
+                node[key] = walk(node[key])
+            return node
+        if isinstance(node, (list, tuple)):
+            return type(node)(walk(v) for v in node)
+        return node
+
+    data = cfg.to_dict() if hasattr(cfg, 'to_dict') else dict(cfg)
+    walk(data)
+    data['data_root'] = new
+    return Config(data, filename=cfg.filename)
+
+
+def _common_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument('config', help='config file, or the file name of one of ours')
+    parser.add_argument('--work-dir', help='where logs and checkpoints go')
+    parser.add_argument('--data-root',
+                        help='dataset folder replacing the config\'s data_root everywhere')
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction,
+                        help='override config entries, key=value (xxx.yyy=1)')
+    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'],
+                        default='none', help='job launcher for distributed runs')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+
+
+def load_config(args: argparse.Namespace) -> Config:
+    cfg = Config.fromfile(find_config(args.config))
+    if args.data_root:
+        cfg = replace_data_root(cfg, args.data_root)
+    if args.cfg_options:
+        cfg.merge_from_dict(args.cfg_options)
+    cfg.launcher = args.launcher
+    if args.work_dir:
+        cfg.work_dir = args.work_dir
+    elif cfg.get('work_dir') is None:
+        cfg.work_dir = osp.join('work_dirs', osp.splitext(osp.basename(args.config))[0])
+    if 'LOCAL_RANK' not in os.environ:
+        os.environ['LOCAL_RANK'] = str(args.local_rank)
+    return cfg
+
+
+def train(argv: Optional[Sequence[str]] = None) -> Any:
+    """``tools/train.py``: train a model with mmengine's Runner."""
+    parser = argparse.ArgumentParser(description='Train an RTMPose model')
+    _common_args(parser)
+    parser.add_argument('--resume', nargs='?', const='auto', default=None,
+                        help='resume from this checkpoint, or from the latest one in '
+                        'the work dir when given without a path')
+    parser.add_argument('--amp', action='store_true', help='mixed precision training')
+    parser.add_argument('--no-validate', action='store_true',
+                        help='skip validation during training')
+    args = parser.parse_args(argv)
+    cfg = load_config(args)
+    if args.no_validate:
+        cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
+    if args.amp:
+        cfg.optim_wrapper.type = 'AmpOptimWrapper'
+        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    if args.resume == 'auto':
+        cfg.resume, cfg.load_from = True, None
+    elif args.resume is not None:
+        cfg.resume, cfg.load_from = True, args.resume
+    return _build_runner(cfg).train()
+
+
+def test(argv: Optional[Sequence[str]] = None) -> Any:
+    """``tools/test.py``: evaluate a checkpoint with the config's test metric."""
+    parser = argparse.ArgumentParser(description='Test an RTMPose model')
+    _common_args(parser)
+    parser.add_argument('checkpoint', help='checkpoint file or URL')
+    parser.add_argument('--out', help='dump the metrics to this JSON/pickle file')
+    args = parser.parse_args(argv)
+    cfg = load_config(args)
+    cfg.load_from = args.checkpoint
+    if args.out:
+        cfg.test_evaluator = _with_dump(cfg.test_evaluator, args.out)
+    return _build_runner(cfg).test()
+
+
+def _with_dump(evaluator: Any, out: str) -> List[Any]:
+    evaluators = list(evaluator) if isinstance(evaluator, (list, tuple)) else [evaluator]
+    return evaluators + [dict(type='DumpResults', out_file_path=out)]
+
+
+def _build_runner(cfg: Config):
+    import rtmpose_plugin  # noqa: F401  (registration and stack fixes in this process)
+    from mmengine.registry import RUNNERS
+    from mmengine.runner import Runner
+    if 'runner_type' in cfg:
+        return RUNNERS.build(cfg)
+    return Runner.from_cfg(cfg)
