@@ -78,5 +78,5 @@ def run_all(quick: bool = False) -> List[Comparison]:
     reps = 3 if quick else 50
     results = [bench_encode(20, 17, repeats=reps), bench_encode(20, 133, repeats=reps)]
     for size in ('t', 'm'):
-        results.append(bench_head(size, batch=4 if quick else 32, repeats=2 if quick else 20))
+        results.append(bench_head(size, batch=4 if quick else 32, repeats=2 if quick else 40))
     return results

@@ -16,11 +16,11 @@ from typing import Any, List, Mapping, Optional, Sequence, Tuple, Union
 import numpy as np
 import torch
 from mmengine.structures import PixelData
-from mmpose.evaluation.functional import simcc_pck_accuracy
 from mmpose.models.heads.base_head import BaseHead
 from mmpose.registry import KEYPOINT_CODECS, MODELS
 from torch import Tensor, nn
 
+from ...core.accuracy import simcc_pck_accuracy
 from ...core.flip import flip_simcc
 from ...core.simcc import simcc_bins
 from ..layers.gau import GAUBlock
@@ -167,12 +167,10 @@ class RTMSimCCHead(BaseHead):
         gt_y = torch.cat([lab.keypoint_y_labels for lab in labels])
         weights = torch.cat([lab.keypoint_weights for lab in labels])
         loss = self.loss_module((pred_x, pred_y), (gt_x, gt_y), weights)
-        _, acc, _ = simcc_pck_accuracy(
-            output=(pred_x.detach().cpu().numpy(), pred_y.detach().cpu().numpy()),
-            target=(gt_x.cpu().numpy(), gt_y.cpu().numpy()),
-            simcc_split_ratio=self.simcc_split_ratio,
-            mask=weights.cpu().numpy() > 0)
-        return dict(loss_kpt=loss, acc_pose=torch.tensor(acc, device=gt_x.device))
+        with torch.no_grad():
+            acc = simcc_pck_accuracy((pred_x, pred_y), (gt_x, gt_y), self.simcc_split_ratio,
+                                     weights > 0)
+        return dict(loss_kpt=loss, acc_pose=acc)
 
 
 def _unit_max(logits: Tensor) -> Tensor:

@@ -128,10 +128,12 @@ class GAUBlock(nn.Module):
         """The gated attention branch, (B, K, D_in) -> (B, K, D_out)."""
         uv = self.act_fn(self.uv(self.ln(x)))
         u, v, z = torch.split(uv, [self.e, self.e, self.s], dim=-1)
-        qk = z.unsqueeze(-2) * self.gamma + self.beta  # (B, K, 2, S)
         if self.pos_enc:
-            qk = rotary_embedding(qk, seq_dim=1)
-        q, k = qk[..., 0, :], qk[..., 1, :]
+            qk = rotary_embedding(z.unsqueeze(-2) * self.gamma + self.beta, seq_dim=1)
+            q, k = qk[..., 0, :], qk[..., 1, :]
+        else:
+            q = z * self.gamma[0] + self.beta[0]
+            k = z * self.gamma[1] + self.beta[1]
         logits = torch.matmul(q, k.transpose(-1, -2))  # (B, K, K)
         if self.use_rel_bias:
             logits = logits + relative_position_bias(self.w, q.shape[1])

@@ -31,7 +31,9 @@ def kl_discrete(pred: torch.Tensor,
     """
     log_p = F.log_softmax(pred * beta, dim=-1)
     if label_softmax:
-        target = F.softmax(target * label_beta, dim=-1)
+        # the labels' log-probabilities directly: no log of the softmax output
+        log_t = F.log_softmax(target * label_beta, dim=-1)
+        return (log_t.exp() * (log_t - log_p)).mean(dim=-1)
     return F.kl_div(log_p, target, reduction='none').mean(dim=-1)
 
 
