@@ -3,7 +3,8 @@
 Importing the package applies the stack fixes of :mod:`rtmpose_plugin.compat`
 and registers our modules into mmpose's registries (``MODELS``,
 ``KEYPOINT_CODECS``) under names of their own: ``RTMSimCCHead``, ``GAUBlock``,
-``KLDiscreteLoss``, ``RTMSimCCLabel``. Configs load it with
+``KLDiscreteLoss``, ``RTMSimCCLabel``, and the transforms ``RandomCutout``,
+``RandomBoxBlur``, ``RandomMedianBlur`` (``TRANSFORMS``). Configs load it with
 ``custom_imports = dict(imports=['rtmpose_plugin'])``.
 """
 from .compat import apply_all as _apply_compat_fixes
@@ -11,7 +12,11 @@ from .compat import apply_all as _apply_compat_fixes
 _apply_compat_fixes()
 
 from .codecs import RTMSimCCLabel  # noqa: E402
+from .datasets import RandomBoxBlur, RandomCutout, RandomMedianBlur  # noqa: E402
 from .models import GAUBlock, KLDiscreteLoss, RTMSimCCHead, ScaleNorm  # noqa: E402
 
 __version__ = '0.1.0'
-__all__ = ['RTMSimCCLabel', 'RTMSimCCHead', 'GAUBlock', 'KLDiscreteLoss', 'ScaleNorm']
+__all__ = [
+    'RTMSimCCLabel', 'RTMSimCCHead', 'GAUBlock', 'KLDiscreteLoss', 'ScaleNorm', 'RandomBoxBlur',
+    'RandomCutout', 'RandomMedianBlur'
+]

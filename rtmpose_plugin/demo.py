@@ -22,7 +22,7 @@ import numpy as np
 
 from .core.topdown import crop_person, keypoints_to_image
 
-SMOKE_CONFIG = 'rtmpose-t_1xb4-10e_coco-sample-256x192.py'
+SMOKE_CONFIG = 'rtmpose-t_1xb4-120e_coco-sample-256x192.py'
 
 
 def default_data_root() -> str:
@@ -114,7 +114,6 @@ def main(argv: Optional[Sequence[str]] = None,
     parser.add_argument('--data-root', default=default_data_root(),
                         help='the sample data folder (with coco/)')
     parser.add_argument('--out', default='outputs/demo', help='where everything is written')
-    parser.add_argument('--epochs', type=int, default=60, help='training epochs on 4 images')
     args = parser.parse_args(argv)
 
     from mmengine.config import Config
@@ -133,21 +132,21 @@ def main(argv: Optional[Sequence[str]] = None,
     config = find_config(SMOKE_CONFIG)
     cfg = replace_data_root(Config.fromfile(config), coco_dir)
     cfg.work_dir = osp.join(out, 'train')
-    cfg.train_cfg.max_epochs = args.epochs
-    cfg.train_cfg.val_interval = args.epochs
-    cfg.default_hooks.checkpoint.interval = args.epochs
+    epochs = cfg.train_cfg.max_epochs  # the schedule is computed for it: not overridden
+    cfg.train_cfg.val_interval = epochs
+    cfg.default_hooks.checkpoint.interval = epochs
     cfg.default_hooks.logger.interval = 10
     cfg.log_level = 'WARNING'
 
     if say is None:
         logger = MMLogger.get_instance('rtmpose_plugin.demo')
         say = logger.info
-    say(f'1/4 training RTMPose-t on the {coco_dir} samples for {args.epochs} epochs (CPU)')
+    say(f'1/4 training RTMPose-t on the {coco_dir} samples for {epochs} epochs (CPU)')
     t0 = time.perf_counter()
     runner = Runner.from_cfg(cfg)
     runner.train()
     train_s = time.perf_counter() - t0
-    checkpoint = osp.join(cfg.work_dir, f'epoch_{args.epochs}.pth')
+    checkpoint = osp.join(cfg.work_dir, f'epoch_{epochs}.pth')
     say('2/4 evaluating on the sample images')
     metrics = runner.test()
     MMLogger.get_current_instance().setLevel('WARNING')
@@ -161,7 +160,7 @@ def main(argv: Optional[Sequence[str]] = None,
                    annotated_images=osp.join(out, 'vis'))
     with open(osp.join(out, 'summary.json'), 'w') as f:
         json.dump(summary, f, indent=2)
-    say(f'trained {args.epochs} epochs in {summary["train_seconds"]} s -> {checkpoint}')
+    say(f'trained {epochs} epochs in {summary["train_seconds"]} s -> {checkpoint}')
     say(f'COCO AP on the 4 sample images: {summary["coco_AP"]:.3f}')
     say(f'ONNX model: {onnx_path}')
     say(f'{run["people"]} people in {run["images"]} images, '

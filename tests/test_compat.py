@@ -167,7 +167,7 @@ def test_import_applies_only_needed_fixes_and_is_idempotent():
     assert compat.apply_all() == before
     assert set(before) == {'mmpose_visualization_without_torchvision',
                            'checkpoint_weights_only', 'onnx_export_torchscript',
-                           'opencv_visualizer_radius_numpy2'}
+                           'opencv_visualizer_radius_numpy2', 'distributed_cpu'}
     assert rtmpose_plugin.__version__
 
 
@@ -188,3 +188,10 @@ def test_opencv_pose_visualizer_draws_keypoints_on_numpy2():
     out = vis.add_datasample('x', np.zeros((64, 64, 3), np.uint8), sample, draw_gt=False,
                              show=False)
     assert out[20, 10].max() > 0 and out[50, 40].max() > 0  # both keypoints drawn
+
+
+def test_distributed_fix_only_where_cuda_is_missing(monkeypatch):
+    from rtmpose_plugin.compat import distributed
+    assert compat.applied()['distributed_cpu'] is True  # this machine: no CUDA
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: True)
+    assert distributed.needs_fix() is False

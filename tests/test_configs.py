@@ -32,8 +32,8 @@ def test_config_builds(path):
     assert 'rtmpose_plugin' in cfg.custom_imports['imports']
     assert not uses_type(cfg.to_dict(), 'Albumentation'), \
         'mmpose\'s Albumentation transform breaks on albumentations 2.x'
-    init_default_scope('mmpose')
-    from mmpose.registry import MODELS, TRANSFORMS
+    init_default_scope(cfg.default_scope)
+    from mmengine.registry import MODELS, TRANSFORMS
     model = MODELS.build(cfg.model)
     assert sum(p.numel() for p in model.parameters()) > 0
     for key in ('train_dataloader', 'val_dataloader'):

@@ -14,7 +14,7 @@ import pytest
 
 from .conftest import ROOT, shared
 
-CONFIG = 'rtmpose-t_1xb4-10e_coco-sample-256x192.py'
+CONFIG = 'rtmpose-t_1xb4-120e_coco-sample-256x192.py'
 MIM = osp.join(osp.dirname(sys.executable), 'mim')
 
 

@@ -177,9 +177,18 @@ def fix_opencv_visualizer_radius() -> bool:
     return True
 
 
+@_once('distributed_cpu')
+def fix_distributed_cpu() -> bool:
+    """Upstream: mmengine 0.10.7 cannot start distributed training on CPU
+    processes (CUDA ``set_device`` at init, DDP ``device_ids`` for a CPU module,
+    ``nn.SyncBatchNorm`` GPU-only). See :mod:`rtmpose_plugin.compat.distributed`."""
+    from . import distributed
+    return distributed.apply()
+
+
 FIXES: List[Callable[[], bool]] = [
     fix_mmpose_visualization, fix_checkpoint_loading, fix_onnx_export,
-    fix_opencv_visualizer_radius
+    fix_opencv_visualizer_radius, fix_distributed_cpu
 ]
 
 

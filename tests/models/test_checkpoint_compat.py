@@ -14,7 +14,7 @@ MMPOSE_CONFIGS = osp.join(osp.dirname(mmpose.__file__), '.mim', 'configs')
 
 PAIRS = [
     ('body_2d_keypoint/rtmpose/coco/rtmpose-t_8xb256-420e_coco-256x192.py',
-     'rtmpose-t_1xb4-10e_coco-sample-256x192.py'),
+     'rtmpose-t_1xb4-120e_coco-sample-256x192.py'),
 ]
 
 

@@ -1,0 +1,23 @@
+# RTMPose on COCO-WholeBody (133 keypoints), 256x192: 270 epochs, batch 64.
+_base_ = ['./coco.py']
+import rtmpose_plugin.recipe as recipe  # noqa: E402
+
+max_epochs = 270
+train_batch_size = 64
+train_cfg = dict(max_epochs=max_epochs)
+param_scheduler = recipe.schedule(_base_.base_lr, max_epochs)
+custom_hooks = recipe.custom_hooks(max_epochs - _base_.stage2_num_epochs,
+                                   _base_.train_pipeline_stage2, _base_.ema)
+model = dict(head=dict(out_channels=133))
+
+dataset_type = 'CocoWholeBodyDataset'
+train_dataloader = dict(batch_size=train_batch_size,
+                        dataset=dict(type=dataset_type,
+                                     ann_file='annotations/coco_wholebody_train_v1.0.json'))
+val_dataloader = dict(dataset=dict(type=dataset_type,
+                                   ann_file='annotations/coco_wholebody_val_v1.0.json'))
+test_dataloader = val_dataloader
+val_evaluator = dict(type='CocoWholeBodyMetric',
+                     ann_file=_base_.data_root + 'annotations/coco_wholebody_val_v1.0.json')
+test_evaluator = val_evaluator
+default_hooks = dict(checkpoint=dict(save_best='coco-wholebody/AP'))

@@ -1,0 +1,4 @@
+_base_ = ['../../../_base_/data/aic-coco.py']
+import rtmpose_plugin.recipe as recipe  # noqa: E402
+
+model = recipe.size('l')

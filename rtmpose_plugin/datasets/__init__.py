@@ -1,0 +1,3 @@
+from .transforms import RandomBoxBlur, RandomCutout, RandomMedianBlur
+
+__all__ = ['RandomBoxBlur', 'RandomCutout', 'RandomMedianBlur']

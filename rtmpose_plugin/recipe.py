@@ -1,0 +1,143 @@
+"""Config helpers: the parts of the RTMPose recipe that follow from the input size.
+
+The recipe's values (epochs, learning rate, augmentation strengths, EMA) are stated
+once, in ``configs/_base_/rtmpose_recipe.py``; configs import this module to derive
+what depends on the input size (codec, head geometry, pipelines, the stage switch),
+so that a variant at another size passes its size and the base's values instead of
+restating pipelines::
+
+    input_size = (288, 384)
+    codec = recipe.codec(input_size)
+    train_pipeline = recipe.train_pipeline(codec, **_base_.stage1_aug)
+
+Every function returns plain dicts and lists, as a config would spell them out.
+"""
+from __future__ import annotations
+
+from typing import List, Optional, Sequence, Tuple
+
+Size = Tuple[int, int]
+
+_RTMPOSE = 'https://download.openmmlab.com/mmpose/v1/projects/rtmposev1/'
+_RSB = 'https://download.openmmlab.com/mmdetection/v3.0/rtmdet/cspnext_rsb_pretrain/'
+
+#: CSPNeXt sizes: (deepen_factor, widen_factor, output channels, the official
+#: UDP-pre-trained backbone the RTMPose configs start from, the ImageNet
+#: backbone the pre-training starts from)
+SIZES = {
+    't': (0.167, 0.375, 384, _RTMPOSE + 'cspnext-tiny_udp-aic-coco_210e-256x192-cbed682d_20230130.pth',
+          _RSB + 'cspnext-tiny_imagenet_600e-3a2dd350.pth'),
+    's': (0.33, 0.5, 512, _RTMPOSE + 'cspnext-s_udp-aic-coco_210e-256x192-92f5a029_20230130.pth',
+          _RSB + 'cspnext-s_imagenet_600e-ea671761.pth'),
+    'm': (0.67, 0.75, 768, _RTMPOSE + 'cspnext-m_udp-aic-coco_210e-256x192-f2f7d6f6_20230130.pth',
+          _RSB + 'cspnext-m_8xb256-rsb-a1-600e_in1k-ecb3bbd9.pth'),
+    'l': (1.0, 1.0, 1024, _RTMPOSE + 'cspnext-l_udp-aic-coco_210e-256x192-273b7631_20230130.pth',
+          _RSB + 'cspnext-l_8xb256-rsb-a1-600e_in1k-6a760974.pth'),
+    'x': (1.33, 1.25, 1280, _RTMPOSE + 'cspnext-x_udp-body7_210e-384x288-d28b58e6_20230529.pth',
+          None),
+}
+
+#: AI Challenger keypoint i -> COCO keypoint j (the 12 limb joints; AIC's head
+#: top and neck, 12 and 13, have no COCO counterpart)
+AIC_TO_COCO = [(0, 6), (1, 8), (2, 10), (3, 5), (4, 7), (5, 9), (6, 12), (7, 14), (8, 16),
+               (9, 11), (10, 13), (11, 15)]
+
+
+def size(name: str, pretrained: str = 'udp', **head: object) -> dict:
+    """``model`` entries of an RTMPose size: backbone factors and initialisation,
+    head input channels (plus any ``head`` arguments given).
+
+    Args:
+        name: t, s, m, l or x.
+        pretrained: ``'udp'``: the official UDP-pre-trained backbone (RTMPose
+            training); ``'imagenet'``: the ImageNet one (the pre-training stage).
+    """
+    if name not in SIZES:
+        raise ValueError(f'RTMPose size must be one of {sorted(SIZES)}, got {name!r}')
+    deepen, widen, channels, udp_url, imagenet_url = SIZES[name]
+    url = udp_url if pretrained == 'udp' else imagenet_url
+    return dict(backbone=dict(deepen_factor=deepen, widen_factor=widen,
+                              init_cfg=dict(checkpoint=url)),
+                head=dict(in_channels=channels, **head))
+
+
+def codec(input_size: Size, split_ratio: float = 2.0) -> dict:
+    """The SimCC codec: separate sigma per axis from the paper's rule (``sigma='auto'``)."""
+    return dict(type='RTMSimCCLabel', input_size=tuple(input_size), sigma='auto',
+                simcc_split_ratio=split_ratio, normalize=False, use_dark=False)
+
+
+def head_geometry(codec_cfg: dict) -> dict:
+    """The head's input-size-dependent arguments (CSPNeXt downsamples by 32)."""
+    w, h = codec_cfg['input_size']
+    return dict(input_size=(w, h), in_featuremap_size=(w // 32, h // 32),
+                simcc_split_ratio=codec_cfg['simcc_split_ratio'], decoder=codec_cfg)
+
+
+def schedule(base_lr: float, max_epochs: int, warmup_iters: int = 1000,
+             final_factor: float = 0.05) -> List[dict]:
+    """Linear warm-up over ``warmup_iters``, flat, then cosine over the second half
+    down to ``final_factor * base_lr``."""
+    half = max_epochs // 2
+    return [
+        dict(type='LinearLR', start_factor=1.0e-5, by_epoch=False, begin=0, end=warmup_iters),
+        dict(type='CosineAnnealingLR', eta_min=base_lr * final_factor, begin=half,
+             end=max_epochs, T_max=max_epochs - half, by_epoch=True,
+             convert_to_iter_based=True),
+    ]
+
+
+def train_pipeline(codec_cfg: dict, shift_factor: float, scale_factor: Sequence[float],
+                   rotate_factor: float, cutout_p: float, blur_p: float = 0.1,
+                   half_body: bool = True, use_udp: bool = False,
+                   backend_args: Optional[dict] = None) -> List[dict]:
+    """A top-down training pipeline of the recipe at one augmentation strength.
+
+    Args:
+        shift_factor, scale_factor, rotate_factor: ``RandomBBoxTransform``'s.
+        cutout_p: Probability of one 0.2-0.4 hole (``RandomCutout``).
+        blur_p: Probability of each of mean and median blur.
+        half_body: ``RandomHalfBody`` (body datasets; off for animals).
+        use_udp: Unbiased affine for UDP heatmap codecs (backbone pre-training).
+    """
+    steps = [
+        dict(type='LoadImage', backend_args=backend_args or dict(backend='local')),
+        dict(type='GetBBoxCenterScale'),
+        dict(type='RandomFlip', direction='horizontal'),
+    ]
+    if half_body:
+        steps.append(dict(type='RandomHalfBody'))
+    steps += [
+        dict(type='RandomBBoxTransform', shift_factor=shift_factor,
+             scale_factor=list(scale_factor), rotate_factor=rotate_factor),
+        dict(type='TopdownAffine', input_size=tuple(codec_cfg['input_size']), use_udp=use_udp),
+        dict(type='mmdet.YOLOXHSVRandomAug'),
+        dict(type='RandomBoxBlur', p=blur_p),
+        dict(type='RandomMedianBlur', p=blur_p),
+        dict(type='RandomCutout', p=cutout_p),
+        dict(type='GenerateTarget', encoder=codec_cfg),
+        dict(type='PackPoseInputs'),
+    ]
+    return steps
+
+
+def val_pipeline(codec_cfg: dict, use_udp: bool = False,
+                 backend_args: Optional[dict] = None) -> List[dict]:
+    """Test-time pipeline: the box, padded 1.25x, warped to the input."""
+    return [
+        dict(type='LoadImage', backend_args=backend_args or dict(backend='local')),
+        dict(type='GetBBoxCenterScale'),
+        dict(type='TopdownAffine', input_size=tuple(codec_cfg['input_size']), use_udp=use_udp),
+        dict(type='PackPoseInputs'),
+    ]
+
+
+def custom_hooks(switch_epoch: int, stage2_pipeline: List[dict],
+                 ema: Optional[dict] = None) -> List[dict]:
+    """EMA (if given), the switch to the weak pipeline, and BN buffer sync."""
+    hooks = [dict(type='SyncBuffersHook')]
+    if ema:
+        hooks.append(ema)
+    hooks.append(dict(type='mmdet.PipelineSwitchHook', switch_epoch=switch_epoch,
+                      switch_pipeline=stage2_pipeline))
+    return hooks

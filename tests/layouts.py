@@ -1,0 +1,92 @@
+"""The sample data of ../shared/data laid out as each real dataset is, so that a
+config runs unmodified but for ``--data-root`` (images are symlinked)."""
+from __future__ import annotations
+
+import glob
+import json
+import os
+import os.path as osp
+import shutil
+
+import numpy as np
+
+from .conftest import shared
+
+
+def _link_images(src_dir: str, dst_dir: str) -> None:
+    os.makedirs(dst_dir, exist_ok=True)
+    for img in glob.glob(osp.join(src_dir, '*.jpg')):
+        os.symlink(img, osp.join(dst_dir, osp.basename(img)))
+
+
+def _copy(src: str, dst: str) -> None:
+    os.makedirs(osp.dirname(dst), exist_ok=True)
+    shutil.copy(src, dst)
+
+
+def mpii_headboxes(ann_file: str, out_file: str) -> None:
+    """A ``mpii_gt_val.mat`` for the sample: each head box spans upper neck (8) to
+    head top (9), as MPII's head rectangles do. (N annotations -> (2, 2, N).)"""
+    from scipy.io import savemat
+    anns = json.load(open(ann_file))
+    boxes = np.zeros((2, 2, len(anns)))
+    for i, ann in enumerate(anns):
+        neck, top = np.array(ann['joints'][8]), np.array(ann['joints'][9])
+        side = max(np.linalg.norm(top - neck), 1.0) * 0.5
+        centre = (neck + top) / 2
+        boxes[:, 0, i] = centre - side
+        boxes[:, 1, i] = centre + side
+    savemat(out_file, dict(headboxes_src=boxes))
+
+
+def make_layout(family: str, root: str) -> str:
+    """Build the folder tree ``family``'s config expects under ``root``; returns the
+    path to pass as ``--data-root``."""
+    if family in ('coco', 'coco-wholebody'):
+        src = shared('coco')
+        ann = 'test_coco.json' if family == 'coco' else 'test_coco_wholebody.json'
+        names = (('person_keypoints_train2017.json', 'person_keypoints_val2017.json')
+                 if family == 'coco' else
+                 ('coco_wholebody_train_v1.0.json', 'coco_wholebody_val_v1.0.json'))
+        for name in names:
+            _copy(osp.join(src, ann), osp.join(root, 'annotations', name))
+        for split in ('train2017', 'val2017'):
+            _link_images(src, osp.join(root, split))
+        return root
+    if family == 'coco-det':
+        # mmdet's CocoDataset reads the person boxes of the keypoint annotations
+        src = shared('coco')
+        for name in ('instances_train2017.json', 'instances_val2017.json'):
+            _copy(osp.join(src, 'test_coco.json'), osp.join(root, 'annotations', name))
+        for split in ('train2017', 'val2017'):
+            _link_images(src, osp.join(root, split))
+        return root
+    if family in ('aic-coco', 'cspnext-udp'):
+        make_layout('coco', osp.join(root, 'coco'))
+        _copy(shared('aic', 'test_aic.json'), osp.join(root, 'aic', 'annotations',
+                                                       'aic_train.json'))
+        _link_images(shared('aic'), osp.join(root, 'aic', 'keypoint_train_images_20170902'))
+        return root
+    if family == 'crowdpose':
+        src = shared('crowdpose')
+        for name in ('mmpose_crowdpose_trainval.json', 'mmpose_crowdpose_test.json'):
+            _copy(osp.join(src, 'test_crowdpose.json'), osp.join(root, 'annotations', name))
+        _copy(osp.join(src, 'test_crowdpose_det_AP_40.json'),
+              osp.join(root, 'annotations', 'det_for_crowd_test_0.1_0.5.json'))
+        _link_images(src, osp.join(root, 'images'))
+        return root
+    if family == 'mpii':
+        src = shared('mpii')
+        for name in ('mpii_train.json', 'mpii_val.json'):
+            _copy(osp.join(src, 'test_mpii.json'), osp.join(root, 'annotations', name))
+        mpii_headboxes(osp.join(src, 'test_mpii.json'),
+                       osp.join(root, 'annotations', 'mpii_gt_val.mat'))
+        _link_images(src, osp.join(root, 'images'))
+        return root
+    if family == 'ap10k':
+        src = shared('ap10k')
+        for name in ('ap10k-train-split1.json', 'ap10k-val-split1.json'):
+            _copy(osp.join(src, 'test_ap10k.json'), osp.join(root, 'annotations', name))
+        _link_images(src, osp.join(root, 'data'))
+        return root
+    raise ValueError(f'unknown dataset family {family!r}')
