@@ -14,3 +14,15 @@ def test_module_benchmarks_run():
     results = run_all(quick=True)
     assert [r.name.split(' ')[0] for r in results] == ['SimCC', 'SimCC', 'head', 'head']
     assert all(r.ours_s > 0 and r.ref_s > 0 for r in results)
+
+
+def test_training_benchmark_runs_both_recipes():
+    import pytest
+
+    from rtmpose_plugin.benchmark.training import measure
+
+    from .conftest import SHARED_DATA
+    result = measure(SHARED_DATA, workers=0, batch=4, steps=1, warmup=0)
+    assert result.ours > 0 and result.ref > 0
+    assert result.row().startswith('| 0 |')
+    assert result.ratio == pytest.approx(result.ours / result.ref)

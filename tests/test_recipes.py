@@ -13,7 +13,9 @@ from mmengine.config import Config
 
 from rtmpose_plugin.apis import find_config, replace_data_root
 
-from .layouts import make_layout
+from rtmpose_plugin.datasets.samples import make_layout
+
+from .conftest import SHARED_DATA
 
 FAMILIES = {
     'coco': ('rtmpose-m_8xb256-420e_coco-256x192.py', ['coco/AP', 'coco/AR']),
@@ -59,7 +61,7 @@ def test_family_trains_across_the_stage_switch_and_evaluates(family, tmp_path):
     from mmengine.runner import Runner
     config, metric_keys = FAMILIES[family]
     cfg = Config.fromfile(find_config(config))
-    cfg = replace_data_root(cfg, make_layout(LAYOUT.get(family, family), str(tmp_path / 'data')))
+    cfg = replace_data_root(cfg, make_layout(LAYOUT.get(family, family), str(tmp_path / 'data'), SHARED_DATA))
     cfg = cpu_sized(cfg, str(tmp_path / 'work'))
     if family.startswith('rtmdet'):
         cfg.model.test_cfg.score_thr = 0.0  # an untrained detector scores below 0.05
@@ -86,7 +88,7 @@ def test_mim_train_and_test_a_family_config_with_a_data_root_override(tmp_path):
     """CrowdPose through mim, configs found in the installed package, data at a new root."""
     mim = osp.join(osp.dirname(sys.executable), 'mim')
     config = FAMILIES['crowdpose'][0]
-    root = make_layout('crowdpose', str(tmp_path / 'data'))
+    root = make_layout('crowdpose', str(tmp_path / 'data'), SHARED_DATA)
     small = ['model.backbone.init_cfg=None', 'train_cfg.max_epochs=1', 'train_cfg.val_interval=1',
              'train_dataloader.batch_size=4', 'train_dataloader.num_workers=0',
              'train_dataloader.persistent_workers=False', 'val_dataloader.num_workers=0',

@@ -85,6 +85,14 @@ if ! have openmim 0.3.9; then
   pip click colorama model-index pandas requests rich tabulate
   pip --no-deps openmim==0.3.9
 fi
+if ! have albumentations 1.4; then
+  # Reference only: mmpose's own RTMPose recipe, the baseline of
+  # tools/benchmark_training.py, needs albumentations < 2 for its Albumentation
+  # wrapper. --no-deps: its opencv-python-headless would shadow opencv-python.
+  say "installing albumentations 1.4.24 (for benchmarks against mmpose's recipe)"
+  pip "pydantic>=2.9.2" "stringzilla>=3.10.4" "simsimd>=5.9.2"
+  pip --no-deps albumentations==1.4.24 albucore==0.0.23
+fi
 have pytest || { say "installing pytest"; pip pytest pytest-timeout; }
 
 # The plugin itself, as a regular install: mim looks for configs and tools in

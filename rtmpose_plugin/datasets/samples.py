@@ -1,5 +1,6 @@
-"""The sample data of ../shared/data laid out as each real dataset is, so that a
-config runs unmodified but for ``--data-root`` (images are symlinked)."""
+"""Small sample sets (``../shared/data``: COCO, AIC, CrowdPose, MPII, AP-10K) laid out
+as each real dataset is, so that a config runs unmodified but for ``--data-root``.
+Used by the tests and the training benchmark; images are symlinked."""
 from __future__ import annotations
 
 import glob
@@ -10,7 +11,8 @@ import shutil
 
 import numpy as np
 
-from .conftest import shared
+FAMILIES = ('coco', 'coco-wholebody', 'coco-det', 'aic-coco', 'cspnext-udp', 'crowdpose', 'mpii',
+            'ap10k')
 
 
 def _link_images(src_dir: str, dst_dir: str) -> None:
@@ -39,9 +41,16 @@ def mpii_headboxes(ann_file: str, out_file: str) -> None:
     savemat(out_file, dict(headboxes_src=boxes))
 
 
-def make_layout(family: str, root: str) -> str:
-    """Build the folder tree ``family``'s config expects under ``root``; returns the
-    path to pass as ``--data-root``."""
+def make_layout(family: str, root: str, samples: str) -> str:
+    """Build the folder tree ``family``'s config expects under ``root`` from the
+    sample folder ``samples``; returns the path to pass as ``--data-root``."""
+
+    def shared(*parts: str) -> str:
+        path = osp.join(samples, *parts)
+        if not osp.exists(path):
+            raise FileNotFoundError(f'sample data {path} is missing')
+        return path
+
     if family in ('coco', 'coco-wholebody'):
         src = shared('coco')
         ann = 'test_coco.json' if family == 'coco' else 'test_coco_wholebody.json'
@@ -62,7 +71,7 @@ def make_layout(family: str, root: str) -> str:
             _link_images(src, osp.join(root, split))
         return root
     if family in ('aic-coco', 'cspnext-udp'):
-        make_layout('coco', osp.join(root, 'coco'))
+        make_layout('coco', osp.join(root, 'coco'), samples)
         _copy(shared('aic', 'test_aic.json'), osp.join(root, 'aic', 'annotations',
                                                        'aic_train.json'))
         _link_images(shared('aic'), osp.join(root, 'aic', 'keypoint_train_images_20170902'))
@@ -89,4 +98,4 @@ def make_layout(family: str, root: str) -> str:
             _copy(osp.join(src, 'test_ap10k.json'), osp.join(root, 'annotations', name))
         _link_images(src, osp.join(root, 'data'))
         return root
-    raise ValueError(f'unknown dataset family {family!r}')
+    raise ValueError(f'unknown dataset family {family!r}; known: {FAMILIES}')
