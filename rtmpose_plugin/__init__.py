@@ -15,6 +15,12 @@ from .codecs import RTMSimCCLabel  # noqa: E402
 from .datasets import RandomBoxBlur, RandomCutout, RandomMedianBlur  # noqa: E402
 from .models import GAUBlock, KLDiscreteLoss, RTMSimCCHead, ScaleNorm  # noqa: E402
 
+import importlib.util as _importlib_util  # noqa: E402
+
+if _importlib_util.find_spec('mmdeploy') is not None:
+    # MMDeploy rewriters for our head and GAU (export to ONNX, ncnn, TensorRT)
+    from .deploy import rewriters as _rewriters  # noqa: E402,F401
+
 __version__ = '0.1.0'
 __all__ = [
     'RTMSimCCLabel', 'RTMSimCCHead', 'GAUBlock', 'KLDiscreteLoss', 'ScaleNorm', 'RandomBoxBlur',

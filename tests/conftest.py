@@ -28,3 +28,30 @@ def coco_copy(tmp_path):
     dst = tmp_path / 'coco'
     shutil.copytree(shared('coco'), dst)
     return str(dst)
+
+
+SMOKE = 'rtmpose-t_1xb4-120e_coco-sample-256x192.py'
+
+
+@pytest.fixture(scope='session')
+def trained_smoke(tmp_path_factory):
+    """RTMPose-t trained by the smoke config on the COCO samples, once per session:
+    dict(config, checkpoint, seconds, metrics)."""
+    import time
+
+    from mmengine.config import Config
+    from mmengine.runner import Runner
+
+    from rtmpose_plugin.apis import find_config, replace_data_root
+    work = tmp_path_factory.mktemp('smoke')
+    config = find_config(SMOKE)
+    cfg = replace_data_root(Config.fromfile(config), shared('coco'))
+    cfg.work_dir = str(work)
+    cfg.train_cfg.val_interval = cfg.train_cfg.max_epochs
+    runner = Runner.from_cfg(cfg)
+    start = time.perf_counter()
+    runner.train()
+    seconds = time.perf_counter() - start
+    metrics = runner.test()
+    return dict(config=config, checkpoint=str(work / f'epoch_{cfg.train_cfg.max_epochs}.pth'),
+                seconds=seconds, metrics=metrics)

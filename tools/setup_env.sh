@@ -77,6 +77,9 @@ if ! have mmdeploy 1.3.1; then
   pip --no-deps mmdeploy==1.3.1
 fi
 
+have pnnx && have ncnn && have onnxconverter-common \
+  || { say "installing ncnn, pnnx and onnxconverter-common (ncnn and fp16 deployment)"; pip pnnx ncnn onnxconverter-common; }
+
 if ! have openmim 0.3.9; then
   # --no-deps: openmim requires opendatalab -> openxlab, which pins
   # setuptools~=60.2 (no longer builds torch extensions), requests and rich;

@@ -1,0 +1,252 @@
+"""One step from (model config, checkpoint, backend) to a backend model plus the meta
+files MMDeploy's SDK reads (``deploy.json``, ``pipeline.json``, ``detail.json``).
+
+Backends and precisions:
+
+- ``onnxruntime``: ``fp32`` (MMDeploy's torch2onnx), ``fp16`` (float16 weights and
+  compute, float32 inputs/outputs; onnxconverter-common), ``int8`` (ONNX Runtime static
+  quantization calibrated on person crops);
+- ``ncnn``: ``fp32`` / ``fp16``: MMDeploy's ONNX export with our ncnn rewriters,
+  converted by ``pnnx`` (PyPI), as MMDeploy's own converter needs a compiled binary;
+- ``tensorrt``: ``fp32`` / ``fp16`` through MMDeploy's ``onnx2tensorrt`` (needs a CUDA
+  GPU and the ``tensorrt`` package).
+"""
+from __future__ import annotations
+
+import copy
+import glob
+import json
+import os
+import os.path as osp
+import shutil
+import subprocess
+import sys
+from typing import Dict, Iterable, List, Optional, Sequence
+
+import numpy as np
+
+PRECISIONS = dict(onnxruntime=('fp32', 'fp16', 'int8'), ncnn=('fp32', 'fp16'),
+                  tensorrt=('fp32', 'fp16'))
+
+
+def deploy_config_name(backend: str, precision: str, input_size: Sequence[int],
+                       decode_in_graph: bool = False) -> str:
+    """Our deploy config for a backend, precision and input size (w, h)."""
+    size = f'{input_size[1]}x{input_size[0]}'
+    if backend == 'onnxruntime':
+        if decode_in_graph:
+            return 'pose-detection_simcc_onnxruntime-decode_dynamic-256x192.py'
+        return f'pose-detection_simcc_onnxruntime_dynamic-{size}.py'
+    if backend == 'ncnn':
+        return 'pose-detection_simcc_ncnn-256x192.py'
+    return 'pose-detection_simcc_tensorrt_dynamic-256x192.py'
+
+
+def sdk_model_config(model_cfg):
+    """The model config as MMDeploy's SDK meta export understands it: our codec
+    ``RTMSimCCLabel`` (which MMDeploy does not know) as the equivalent mmpose
+    ``SimCCLabel`` with its sigma written out."""
+    from ..codecs import RTMSimCCLabel
+    cfg = copy.deepcopy(model_cfg)
+
+    def convert(codec):
+        if codec.get('type') != 'RTMSimCCLabel':
+            return codec
+        ours = RTMSimCCLabel(**{k: v for k, v in codec.items() if k != 'type'})
+        return dict(type='SimCCLabel', input_size=tuple(ours.input_size),
+                    sigma=tuple(float(s) for s in ours.sigma),
+                    simcc_split_ratio=ours.simcc_split_ratio, normalize=ours.normalize,
+                    use_dark=ours.use_dark)
+
+    cfg.codec = convert(cfg.codec)
+    if cfg.model.get('head', {}).get('decoder'):
+        cfg.model.head.decoder = convert(cfg.model.head.decoder)
+    return cfg
+
+
+def calibration_crops(samples: str, input_size: Sequence[int], limit: int = 32) -> np.ndarray:
+    """(N, h, w, 3) uint8 person crops from the COCO and AIC samples, for INT8 calibration."""
+    import cv2
+
+    from ..core.topdown import crop_person
+    crops = []
+    for folder, ann in (('coco', 'test_coco.json'), ('aic', 'test_aic.json')):
+        path = osp.join(samples, folder, ann)
+        if not osp.isfile(path):
+            continue
+        data = json.load(open(path))
+        images = {i['id']: i['file_name'] for i in data['images']}
+        for a in data['annotations']:
+            if a.get('num_keypoints', 1) == 0:
+                continue
+            image = cv2.imread(osp.join(samples, folder, images[a['image_id']]))
+            crops.append(crop_person(image, np.array(a['bbox'], np.float32), input_size)[0])
+    if not crops:
+        raise FileNotFoundError(f'no person crops found under {samples} (coco/, aic/)')
+    return np.stack(crops[:limit])
+
+
+def quantize_int8(onnx_fp32: str, out: str, crops: np.ndarray) -> str:
+    """ONNX Runtime static INT8 quantization (QDQ, per-channel weights) calibrated on crops."""
+    from onnxruntime.quantization import (CalibrationDataReader, QuantFormat, QuantType,
+                                          quantize_static)
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    from .onnx import preprocess
+
+    class Reader(CalibrationDataReader):
+
+        def __init__(self):
+            self.batches = iter([{'input': preprocess(c[None])} for c in crops])
+
+        def get_next(self):
+            return next(self.batches, None)
+
+    import onnx
+    from onnx import version_converter
+    # per-channel weights need DequantizeLinear's axis attribute: opset 13
+    opset13 = out + '.opset13.onnx'
+    onnx.save(version_converter.convert_version(onnx.load(onnx_fp32), 13), opset13)
+    prepared = out + '.pre.onnx'
+    quant_pre_process(opset13, prepared, skip_symbolic_shape=True)
+    os.remove(opset13)
+    quantize_static(prepared, out, Reader(), quant_format=QuantFormat.QDQ,
+                    per_channel=True, activation_type=QuantType.QUInt8,
+                    weight_type=QuantType.QInt8)
+    os.remove(prepared)
+    return out
+
+
+def to_fp16(onnx_fp32: str, out: str) -> str:
+    """Float16 weights and compute; float32 inputs and outputs."""
+    import onnx
+    from onnxconverter_common import float16
+    model = float16.convert_float_to_float16(onnx.load(onnx_fp32), keep_io_types=True)
+    onnx.save(model, out)
+    return out
+
+
+def export_torchscript(model_config: str, checkpoint: str, path: str,
+                       input_size: Sequence[int]) -> str:
+    """The network (image -> SimCC logits) traced to TorchScript, for pnnx.
+
+    Traced without MMDeploy's rewriter context: its ncnn rewrite of ``F.linear`` is a
+    custom autograd op that TorchScript cannot trace, and pnnx itself handles what our
+    ncnn rewriters avoid (split, unbind, negative axes) for MMDeploy's ONNX route.
+    """
+    import torch
+    from mmpose.apis import init_model
+    model = init_model(model_config, checkpoint, device='cpu').eval()
+
+    class Network(torch.nn.Module):
+
+        def __init__(self):
+            super().__init__()
+            self.model = model
+
+        def forward(self, x):
+            return self.model._forward(x)
+
+    w, h = input_size
+    with torch.no_grad():
+        traced = torch.jit.trace(Network().eval(), torch.zeros(1, 3, int(h), int(w)))
+    traced.save(path)
+    return path
+
+
+def to_ncnn(model_path: str, work_dir: str, input_size: Sequence[int], fp16: bool) -> Dict[str, str]:
+    """pnnx: TorchScript (or ONNX) -> ncnn ``.param`` / ``.bin`` (batch 1)."""
+    import pnnx  # noqa: F401  (the converter binary ships in the package)
+    exe = shutil.which('pnnx') or osp.join(osp.dirname(sys.executable), 'pnnx')
+    if not osp.exists(exe):
+        raise RuntimeError('pnnx was not found: `pip install pnnx`')
+    w, h = input_size
+    stem = osp.join(work_dir, 'end2end')
+    cmd = [exe, model_path, f'inputshape=[1,3,{h},{w}]', f'fp16={int(fp16)}',
+           f'ncnnparam={stem}.param', f'ncnnbin={stem}.bin', f'ncnnpy={stem}_ncnn.py',
+           f'pnnxparam={stem}.pnnx.param', f'pnnxbin={stem}.pnnx.bin',
+           f'pnnxpy={stem}_pnnx.py', f'pnnxonnx={stem}.pnnx.onnx']
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0 or not osp.isfile(stem + '.param'):
+        raise RuntimeError(f'pnnx failed ({proc.returncode}): {proc.stderr[-2000:]}')
+    return dict(param=stem + '.param', bin=stem + '.bin')
+
+
+def deploy(model_config: str, checkpoint: str, work_dir: str, backend: str = 'onnxruntime',
+           precision: str = 'fp32', decode_in_graph: bool = False,
+           calibration: Optional[np.ndarray] = None, sdk_meta: bool = True,
+           deploy_config: Optional[str] = None) -> Dict[str, str]:
+    """Export a pose model to a backend; returns the paths it wrote.
+
+    Args:
+        model_config: Training config (path or name of one of ours).
+        checkpoint: Its weights.
+        work_dir: Output folder.
+        backend: ``onnxruntime``, ``ncnn`` or ``tensorrt``.
+        precision: See :data:`PRECISIONS`.
+        decode_in_graph: Keypoints and scores out of the graph instead of SimCC logits
+            (ONNX Runtime).
+        calibration: (N, h, w, 3) uint8 crops for ``int8``.
+        sdk_meta: Also write MMDeploy SDK's ``deploy.json``, ``pipeline.json``, ``detail.json``.
+        deploy_config: An MMDeploy config overriding the one chosen by backend.
+
+    Raises:
+        ValueError: an unknown backend or precision, or int8 without crops.
+        RuntimeError: the backend's tool is missing (TensorRT without a GPU, pnnx).
+    """
+    from mmengine.config import Config
+
+    from ..apis.runner import find_config
+    from .onnx import export_onnx
+    if backend not in PRECISIONS or precision not in PRECISIONS[backend]:
+        raise ValueError(f'{backend}/{precision} is not supported; choose from {PRECISIONS}')
+    if precision == 'int8' and calibration is None:
+        raise ValueError('int8 needs calibration crops (see calibration_crops)')
+    model_config = find_config(model_config)
+    model_cfg = Config.fromfile(model_config)
+    input_size = tuple(model_cfg.codec['input_size'])
+    deploy_config = find_config(deploy_config or deploy_config_name(
+        backend, precision, input_size, decode_in_graph))
+    os.makedirs(work_dir, exist_ok=True)
+    if backend == 'tensorrt':
+        import torch
+        if not torch.cuda.is_available():
+            raise RuntimeError('TensorRT needs a CUDA GPU; none is available here')
+    out: Dict[str, str] = {}
+    if backend == 'ncnn':
+        out['torchscript'] = export_torchscript(model_config, checkpoint,
+                                                osp.join(work_dir, 'end2end.pt'), input_size)
+        out.update(to_ncnn(out['torchscript'], work_dir, input_size, fp16=precision == 'fp16'))
+        out['model'] = out['param']
+        if sdk_meta:
+            out.update(_sdk_meta(deploy_config, model_cfg, work_dir, checkpoint))
+        return out
+    onnx_path = export_onnx(model_config, checkpoint, work_dir, deploy_config=deploy_config,
+                            input_size=input_size)
+    out['onnx'] = onnx_path
+    if backend == 'onnxruntime':
+        if precision == 'fp16':
+            out['model'] = to_fp16(onnx_path, osp.join(work_dir, 'end2end_fp16.onnx'))
+        elif precision == 'int8':
+            out['model'] = quantize_int8(onnx_path, osp.join(work_dir, 'end2end_int8.onnx'),
+                                         calibration)
+        else:
+            out['model'] = onnx_path
+    else:
+        from mmdeploy.apis.tensorrt import onnx2tensorrt
+        deploy_cfg = Config.fromfile(deploy_config)
+        if precision == 'fp16':
+            deploy_cfg.backend_config.common_config.fp16_mode = True
+        onnx2tensorrt(work_dir, 'end2end.engine', 0, deploy_cfg, onnx_path, device='cuda:0')
+        out['model'] = osp.join(work_dir, 'end2end.engine')
+    if sdk_meta:
+        out.update(_sdk_meta(deploy_config, model_cfg, work_dir, checkpoint))
+    return out
+
+
+def _sdk_meta(deploy_config: str, model_cfg, work_dir: str, checkpoint: str) -> Dict[str, str]:
+    """MMDeploy SDK's ``deploy.json``, ``pipeline.json``, ``detail.json`` for the model."""
+    from mmdeploy.backend.sdk.export_info import export2SDK
+    export2SDK(deploy_config, sdk_model_config(model_cfg), work_dir, pth=checkpoint, device='cpu')
+    return {name: osp.join(work_dir, name) for name in ('deploy.json', 'pipeline.json',
+                                                         'detail.json')}

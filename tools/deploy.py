@@ -1,0 +1,40 @@
+"""Export an RTMPose model to a backend, with MMDeploy's SDK meta files.
+
+    python tools/deploy.py CONFIG CHECKPOINT --backend onnxruntime|ncnn|tensorrt
+        [--precision fp32|fp16|int8] [--work-dir DIR] [--decode-in-graph]
+        [--calib-data ../shared/data]
+
+int8 (ONNX Runtime) calibrates on person crops from the sample data. See
+rtmpose_plugin/deploy/export.py.
+"""
+import argparse
+import warnings
+
+warnings.filterwarnings('ignore')
+
+from rtmpose_plugin.demo import default_data_root  # noqa: E402
+from rtmpose_plugin.deploy import PRECISIONS, calibration_crops, deploy  # noqa: E402
+
+if __name__ == '__main__':
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('config', help='training config (path or one of ours)')
+    parser.add_argument('checkpoint')
+    parser.add_argument('--backend', default='onnxruntime', choices=sorted(PRECISIONS))
+    parser.add_argument('--precision', default='fp32', choices=['fp32', 'fp16', 'int8'])
+    parser.add_argument('--work-dir', default='work_dirs/deploy')
+    parser.add_argument('--decode-in-graph', action='store_true',
+                        help='output keypoints and scores instead of SimCC logits')
+    parser.add_argument('--calib-data', default=default_data_root(),
+                        help='sample data folder with coco/ and aic/ for int8 calibration')
+    args = parser.parse_args()
+    calib = None
+    if args.precision == 'int8':
+        from mmengine.config import Config
+
+        from rtmpose_plugin.apis import find_config
+        size = Config.fromfile(find_config(args.config)).codec['input_size']
+        calib = calibration_crops(args.calib_data, size)
+    out = deploy(args.config, args.checkpoint, args.work_dir, args.backend, args.precision,
+                 decode_in_graph=args.decode_in_graph, calibration=calib)
+    for key, path in out.items():
+        print(f'{key}: {path}')
