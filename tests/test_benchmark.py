@@ -26,3 +26,12 @@ def test_training_benchmark_runs_both_recipes():
     assert result.ours > 0 and result.ref > 0
     assert result.row().startswith('| 0 |')
     assert result.ratio == pytest.approx(result.ours / result.ref)
+
+
+def test_deployment_benchmark_times_ours_and_mmpose(tmp_path):
+    from rtmpose_plugin.benchmark.deployment import CASES, run_case
+    results = run_case(CASES[0], str(tmp_path), ['onnxruntime'], [1], warmup=1, runs=3)
+    assert len(results) == 1
+    r = results[0]
+    assert r.ours[0] > 0 and r.ref[0] > 0 and r.params == 3337007
+    assert r.row().startswith('| RTMPose-t 256x192 | onnxruntime | 1 |')

@@ -1,0 +1,159 @@
+"""Deployed latency: our RTMPose against mmpose's own, exported the same way.
+
+For each size, mmpose's model is built from mmpose's config and its weights copied
+into ours (the state dicts are key-for-key equal); both are exported by the same
+route (MMDeploy to ONNX; TorchScript + pnnx to ncnn) and timed interleaved in one
+process, batch 1: 50 warm-up and 200 timed runs (the paper's protocol) at 1 thread
+and all threads. Reported: median and p90 latency, params, FLOPs, achieved GFLOP/s
+and the ratio ours / mmpose.
+"""
+from __future__ import annotations
+
+import os.path as osp
+import statistics
+import time
+from dataclasses import dataclass
+from typing import Callable, Dict, List, Sequence, Tuple
+
+import numpy as np
+
+#: (size, input (w, h), our config, mmpose's config of the same model)
+CASES = [
+    ('t', (192, 256), 'rtmpose-t_8xb256-420e_coco-256x192.py',
+     'body_2d_keypoint/rtmpose/coco/rtmpose-t_8xb256-420e_coco-256x192.py'),
+    ('s', (192, 256), 'rtmpose-s_8xb256-420e_coco-256x192.py',
+     'body_2d_keypoint/rtmpose/coco/rtmpose-s_8xb256-420e_coco-256x192.py'),
+    ('m', (192, 256), 'rtmpose-m_8xb256-420e_coco-256x192.py',
+     'body_2d_keypoint/rtmpose/coco/rtmpose-m_8xb256-420e_coco-256x192.py'),
+    ('l', (192, 256), 'rtmpose-l_8xb256-420e_coco-256x192.py',
+     'body_2d_keypoint/rtmpose/coco/rtmpose-l_8xb256-420e_coco-256x192.py'),
+    ('m', (288, 384), 'rtmpose-m_8xb256-420e_aic-coco-384x288.py',
+     'body_2d_keypoint/rtmpose/coco/rtmpose-m_8xb256-420e_aic-coco-384x288.py'),
+]
+
+
+@dataclass
+class Latency:
+    case: str
+    backend: str
+    threads: int
+    ours: Tuple[float, float]  # median, p90 in ms
+    ref: Tuple[float, float]
+    params: int
+    gflops: float
+
+    @property
+    def ratio(self) -> float:
+        return self.ours[0] / self.ref[0]
+
+    def row(self) -> str:
+        return (f'| {self.case} | {self.backend} | {self.threads} | {self.ours[0]:.2f} / '
+                f'{self.ours[1]:.2f} | {self.ref[0]:.2f} / {self.ref[1]:.2f} | {self.ratio:.3f} | '
+                f'{self.params / 1e6:.2f} M | {self.gflops:.2f} | '
+                f'{self.gflops / (self.ours[0] / 1e3):.1f} |')
+
+
+HEADER = ('| model | backend | threads | ours median / p90 (ms) | mmpose median / p90 (ms) | '
+          'ratio | params | GFLOPs | ours GFLOP/s |\n|---|---|---|---|---|---|---|---|---|')
+
+
+def _mmpose_config(rel: str) -> str:
+    import mmpose
+    return osp.join(osp.dirname(mmpose.__file__), '.mim', 'configs', rel)
+
+
+def shared_checkpoint(mmpose_config: str, path: str) -> str:
+    """Random weights of mmpose's model, saved as a checkpoint both configs load."""
+    import torch
+    from mmengine.runner.checkpoint import save_checkpoint
+
+    from ..analysis import build_model
+    from mmengine.config import Config
+    cfg = Config.fromfile(mmpose_config)
+    cfg.model.backbone.init_cfg = None
+    model, _ = build_model(mmpose_config, cfg)
+    torch.manual_seed(0)
+    model.init_weights()
+    save_checkpoint(dict(state_dict=model.state_dict(), meta=dict()), path)
+    return path
+
+
+def _onnx_runner(path: str, threads: int) -> Callable[[np.ndarray], object]:
+    import onnxruntime as ort
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    sess = ort.InferenceSession(path, opts, providers=['CPUExecutionProvider'])
+    name = sess.get_inputs()[0].name
+    return lambda x: sess.run(None, {name: x})
+
+
+def _ncnn_runner(param: str, bin_path: str, threads: int) -> Callable[[np.ndarray], object]:
+    import ncnn
+    net = ncnn.Net()
+    net.opt.use_vulkan_compute = False
+    net.opt.num_threads = threads
+    net.load_param(param)
+    net.load_model(bin_path)
+    inp, outs = net.input_names()[0], list(net.output_names())
+
+    def run(x):
+        ex = net.create_extractor()
+        ex.input(inp, ncnn.Mat(np.ascontiguousarray(x[0])))
+        return [np.array(ex.extract(o)[1]) for o in outs]
+
+    return run
+
+
+def time_pair(ours: Callable, ref: Callable, x: np.ndarray, warmup: int,
+              runs: int) -> Tuple[Tuple[float, float], Tuple[float, float]]:
+    """Interleaved timing; (median, p90) ms for each."""
+    for _ in range(warmup):
+        ours(x), ref(x)
+    times: Dict[str, List[float]] = dict(ours=[], ref=[])
+    for i in range(runs):
+        pair = [('ours', ours), ('ref', ref)]
+        for key, fn in (pair if i % 2 == 0 else pair[::-1]):
+            t0 = time.perf_counter()
+            fn(x)
+            times[key].append((time.perf_counter() - t0) * 1e3)
+    stats = {k: (statistics.median(v), float(np.percentile(v, 90))) for k, v in times.items()}
+    return stats['ours'], stats['ref']
+
+
+def run_case(case: Tuple, work_dir: str, backends: Sequence[str], threads: Sequence[int],
+             warmup: int = 50, runs: int = 200) -> List[Latency]:
+    """Export ours and mmpose's model of one case and time them on each backend."""
+    import os
+
+    from ..analysis import complexity
+    from ..deploy.export import export_torchscript, to_ncnn
+    from ..deploy.onnx import export_onnx
+    size, input_size, ours_cfg, ref_rel = case
+    from ..apis.runner import find_config
+    ours_cfg, ref_cfg = find_config(ours_cfg), _mmpose_config(ref_rel)
+    name = f'RTMPose-{size} {input_size[1]}x{input_size[0]}'
+    work = osp.join(work_dir, f'{size}_{input_size[1]}x{input_size[0]}')
+    ckpt = shared_checkpoint(ref_cfg, osp.join(work, 'shared.pth'))
+    params, gflops = complexity(ours_cfg)
+    x = np.random.default_rng(0).standard_normal((1, 3, input_size[1], input_size[0]),
+                                                 dtype=np.float32)
+    results = []
+    for backend in backends:
+        runners = {}
+        for who, cfg in (('ours', ours_cfg), ('ref', ref_cfg)):
+            out = osp.join(work, backend, who)
+            os.makedirs(out, exist_ok=True)
+            if backend == 'onnxruntime':
+                runners[who] = export_onnx(cfg, ckpt, out, input_size=input_size)
+            else:
+                ts = export_torchscript(cfg, ckpt, osp.join(out, 'end2end.pt'), input_size)
+                runners[who] = to_ncnn(ts, out, input_size, fp16=False)
+        for n in threads:
+            if backend == 'onnxruntime':
+                fns = {k: _onnx_runner(v, n) for k, v in runners.items()}
+            else:
+                fns = {k: _ncnn_runner(v['param'], v['bin'], n) for k, v in runners.items()}
+            ours_t, ref_t = time_pair(fns['ours'], fns['ref'], x, warmup, runs)
+            results.append(Latency(name, backend, n, ours_t, ref_t, params, gflops))
+    return results
