@@ -1,0 +1,175 @@
+"""Run the pipeline over images, folders, videos or a camera; write as it goes.
+
+Each frame's result is appended to ``results.jsonl`` and flushed before the next frame is
+read, and annotated frames are written at once, so an interrupted run keeps everything
+it did. A file that cannot be read is recorded as an error line and skipped; a video that
+ends early (truncated, corrupt) stops at its last good frame.
+"""
+from __future__ import annotations
+
+import glob
+import json
+import os
+import os.path as osp
+import time
+from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+
+import cv2
+import numpy as np
+
+from .pipeline import FrameResult, PosePipeline
+
+IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')
+VIDEO_EXTS = ('.mp4', '.avi', '.mov', '.mkv', '.webm')
+
+Frame = Tuple[str, Optional[np.ndarray], Optional[float], Optional[str]]  # name, image, t, error
+
+
+def iter_frames(source: Union[str, int]) -> Iterator[Frame]:
+    """(name, image or None, timestamp or None, error or None) for each frame.
+
+    Raises:
+        FileNotFoundError: ``source`` does not exist.
+        ValueError: a file of an unknown type, or a camera/video that cannot be opened.
+    """
+    if isinstance(source, int) or (isinstance(source, str) and source.isdigit()):
+        yield from _iter_video(int(source), f'camera{source}')
+        return
+    if not osp.exists(source):
+        raise FileNotFoundError(f'input {source!r} does not exist')
+    if osp.isdir(source):
+        files = sorted(f for f in glob.glob(osp.join(source, '*'))
+                       if f.lower().endswith(IMAGE_EXTS))
+        for f in files:
+            yield _read_image(f)
+        return
+    if source.lower().endswith(VIDEO_EXTS):
+        yield from _iter_video(source, osp.splitext(osp.basename(source))[0])
+        return
+    if source.lower().endswith(IMAGE_EXTS):
+        yield _read_image(source)
+        return
+    raise ValueError(f'{source!r} is neither an image ({", ".join(IMAGE_EXTS)}), a video '
+                     f'({", ".join(VIDEO_EXTS)}), a folder nor a camera index')
+
+
+def _read_image(path: str) -> Frame:
+    image = cv2.imread(path, cv2.IMREAD_UNCHANGED)
+    if image is None or image.size == 0:
+        return osp.basename(path), None, None, f'cannot read image {path}'
+    return osp.basename(path), image, None, None
+
+
+def _iter_video(source: Union[str, int], stem: str) -> Iterator[Frame]:
+    cap = cv2.VideoCapture(source)
+    if not cap.isOpened():
+        raise ValueError(f'cannot open video {source!r} (missing codec, not a video, or no '
+                         'camera at that index)')
+    fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
+    index = 0
+    try:
+        while True:
+            ok, frame = cap.read()
+            if not ok or frame is None:
+                break
+            yield f'{stem}_{index:06d}', frame, index / fps, None
+            index += 1
+    finally:
+        cap.release()
+
+
+def draw(image: np.ndarray, result: FrameResult, skeleton: Sequence[Tuple[int, int]],
+         kpt_thr: float = 0.3) -> np.ndarray:
+    """Boxes with track IDs, limbs and keypoints over ``kpt_thr``."""
+    out = image.copy()
+    for inst in result.instances:
+        color = tuple(int(c) for c in np.random.default_rng(inst.track_id).integers(64, 256, 3))
+        x1, y1, x2, y2 = inst.bbox.astype(int)
+        cv2.rectangle(out, (x1, y1), (x2, y2), color, 1)
+        cv2.putText(out, str(inst.track_id), (x1, max(y1 - 3, 10)), cv2.FONT_HERSHEY_SIMPLEX,
+                    0.5, color, 1, cv2.LINE_AA)
+        kp, sc = inst.keypoints, inst.keypoint_scores
+        for a, b in skeleton:
+            if a < len(sc) and b < len(sc) and sc[a] > kpt_thr and sc[b] > kpt_thr:
+                cv2.line(out, tuple(kp[a].astype(int)), tuple(kp[b].astype(int)), color, 2,
+                         cv2.LINE_AA)
+        for (x, y), s in zip(kp, sc):
+            if s > kpt_thr:
+                cv2.circle(out, (int(x), int(y)), 3, (0, 0, 255), -1, cv2.LINE_AA)
+    return out
+
+
+def run(pipeline: PosePipeline, source: Union[str, int], out_dir: str,
+        skeleton: Sequence[Tuple[int, int]] = (), boxes_for: Optional[Callable] = None,
+        progress: bool = True, max_frames: Optional[int] = None,
+        save_frames: bool = True) -> Dict[str, object]:
+    """The pipeline over every frame of ``source``; returns a summary.
+
+    Args:
+        boxes_for: ``frame name -> boxes`` to use instead of the detector (bundled
+            detections), or None.
+        save_frames: Write annotated images (an image input) or one video (a video
+            input) to ``out_dir``.
+    """
+    from tqdm import tqdm
+    os.makedirs(out_dir, exist_ok=True)
+    results_path = osp.join(out_dir, 'results.jsonl')
+    is_video = isinstance(source, int) or str(source).isdigit() or str(source).lower().endswith(
+        VIDEO_EXTS)
+    writer = None
+    frames = people = errors = 0
+    start = time.perf_counter()
+    bar = tqdm(iter_frames(source), disable=not progress, unit='frame', dynamic_ncols=True)
+    with open(results_path, 'w') as log:
+        for name, image, t, error in bar:
+            if max_frames is not None and frames >= max_frames:
+                break
+            if error is None:
+                try:
+                    boxes = boxes_for(name) if boxes_for else None
+                    result = pipeline(image, boxes=boxes, timestamp=t)
+                except ValueError as err:  # an image that is no image (1-D, no pixels, ...)
+                    error = str(err)
+            if error is not None:
+                log.write(json.dumps(dict(name=name, error=error)) + '\n')
+                log.flush()
+                errors += 1
+                continue
+            record = dict(name=name, **result.to_json())
+            log.write(json.dumps(record) + '\n')
+            log.flush()
+            frames += 1
+            people += len(result.instances)
+            if save_frames:
+                canvas = draw(pipeline_image(image), result, skeleton, pipeline.kpt_thr)
+                if is_video:
+                    if writer is None:
+                        h, w = canvas.shape[:2]
+                        writer = cv2.VideoWriter(osp.join(out_dir, 'annotated.mp4'),
+                                                 cv2.VideoWriter_fourcc(*'mp4v'), 30.0, (w, h))
+                    writer.write(canvas)
+                else:
+                    cv2.imwrite(osp.join(out_dir, osp.splitext(name)[0] + '.jpg'), canvas)
+            bar.set_postfix(fps=f'{frames / (time.perf_counter() - start):.1f}', people=people)
+    if writer is not None:
+        writer.release()
+    seconds = time.perf_counter() - start
+    return dict(frames=frames, people=people, errors=errors, seconds=round(seconds, 2),
+                fps=round(frames / seconds, 2) if seconds > 0 else 0.0, results=results_path)
+
+
+def pipeline_image(image: np.ndarray) -> np.ndarray:
+    from .pipeline import to_bgr_uint8
+    return to_bgr_uint8(image)
+
+
+def coco_detections(det_file: str, ann_file: str, score_thr: float = 0.5) -> Callable:
+    """``file name -> (N, 5) boxes`` from COCO-format detection results (the bundled ones)."""
+    names = {i['id']: i['file_name'] for i in json.load(open(ann_file))['images']}
+    by_name: Dict[str, List] = {}
+    for det in json.load(open(det_file)):
+        if det.get('category_id', 1) == 1 and det['score'] >= score_thr:
+            x, y, w, h = det['bbox']
+            by_name.setdefault(names[det['image_id']], []).append([x, y, x + w, y + h,
+                                                                   det['score']])
+    return lambda name: np.array(by_name.get(name, []), np.float32).reshape(-1, 5)

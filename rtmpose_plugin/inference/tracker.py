@@ -1,0 +1,91 @@
+"""Pose tracks across frames: stable IDs by OKS matching, One-Euro smoothing per track.
+
+Note: N poses in the frame, K keypoints, coordinates in image pixels.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Tuple
+
+import numpy as np
+
+from ..core.filters import OneEuroFilter
+from ..core.oks import oks_matrix
+
+
+@dataclass
+class Track:
+    track_id: int
+    keypoints: np.ndarray  # (K, 2), smoothed
+    scores: np.ndarray  # (K, )
+    area: float
+    age: int = 0  # frames since last matched
+    filter: Optional[OneEuroFilter] = field(default=None, repr=False)
+
+
+class Tracker:
+    """Greedy-optimal (Hungarian) assignment of poses to tracks by OKS.
+
+    Args:
+        oks_thr: Minimum OKS for a pose to continue a track.
+        max_age: Frames a track survives unmatched.
+        sigmas: Per-keypoint OKS sigmas (COCO's by default; K must match).
+        smoothing: One-Euro arguments (``min_cutoff``, ``beta``, ``d_cutoff``), or None.
+    """
+
+    def __init__(self, oks_thr: float = 0.3, max_age: int = 5,
+                 sigmas: Optional[np.ndarray] = None, smoothing: Optional[Dict] = None) -> None:
+        self.oks_thr, self.max_age, self.sigmas = oks_thr, max_age, sigmas
+        self.smoothing = smoothing
+        self.tracks: List[Track] = []
+        self.next_id = 0
+
+    def reset(self) -> None:
+        self.tracks, self.next_id = [], 0
+
+    def _sigmas(self, k: int) -> Optional[np.ndarray]:
+        if self.sigmas is not None:
+            return self.sigmas
+        return None if k == 17 else np.full(k, 0.08)
+
+    def update(self, keypoints: np.ndarray, scores: np.ndarray, areas: np.ndarray,
+               t: float) -> Tuple[np.ndarray, np.ndarray]:
+        """Assign this frame's poses to tracks at time ``t`` (seconds).
+
+        Returns:
+            (ids (N, ), keypoints (N, K, 2) smoothed when smoothing is on).
+        """
+        from scipy.optimize import linear_sum_assignment
+        n = len(keypoints)
+        ids = np.full(n, -1, np.int64)
+        matched_tracks = set()
+        if n and self.tracks:
+            prev = np.stack([tr.keypoints for tr in self.tracks])
+            prev_areas = np.array([tr.area for tr in self.tracks])
+            sim = oks_matrix(keypoints, prev, areas, prev_areas, self._sigmas(keypoints.shape[1]))
+            rows, cols = linear_sum_assignment(-sim)
+            for r, c in zip(rows, cols):
+                if sim[r, c] >= self.oks_thr:
+                    ids[r] = c
+                    matched_tracks.add(c)
+        out = keypoints.astype(np.float64).copy()
+        new_tracks: List[Track] = []
+        for i in range(n):
+            if ids[i] >= 0:
+                track = self.tracks[ids[i]]
+                track.age = 0
+            else:
+                track = Track(self.next_id, keypoints[i], scores[i], float(areas[i]))
+                if self.smoothing:
+                    track.filter = OneEuroFilter(**self.smoothing)
+                self.next_id += 1
+                new_tracks.append(track)
+            if track.filter is not None:
+                out[i] = track.filter(keypoints[i], t)
+            track.keypoints, track.scores, track.area = out[i], scores[i], float(areas[i])
+            ids[i] = track.track_id
+        for j, track in enumerate(self.tracks):
+            if j not in matched_tracks:
+                track.age += 1
+        self.tracks = [tr for tr in self.tracks if tr.age <= self.max_age] + new_tracks
+        return ids, out
