@@ -3,9 +3,9 @@
 1. train RTMPose-t from scratch on the COCO sample images (the smoke config);
 2. evaluate it (COCO AP on those images);
 3. export it through MMDeploy to ONNX;
-4. run it on ONNX Runtime on the sample images, one batched forward per image
-   for the bundled person detections, and write annotated images and one JSON
-   line per image (written as it goes);
+4. run the pipeline (ONNX Runtime, one batched forward per image) on the sample
+   images with their bundled person detections, writing annotated images and one
+   JSON line per image as it goes;
 5. say what it did and where.
 """
 from __future__ import annotations
@@ -15,12 +15,8 @@ import json
 import os
 import os.path as osp
 import time
-from typing import Callable, Dict, List, Optional, Sequence
+from typing import Callable, List, Optional, Sequence
 
-import cv2
-import numpy as np
-
-from .core.topdown import crop_person, keypoints_to_image
 
 SMOKE_CONFIG = 'rtmpose-t_1xb4-120e_coco-sample-256x192.py'
 
@@ -42,69 +38,24 @@ def coco_skeleton() -> List[tuple]:
     return [tuple(link) for link in meta['skeleton_links']]
 
 
-def draw_poses(image: np.ndarray, keypoints: np.ndarray, scores: np.ndarray,
-               boxes: np.ndarray, skeleton: Sequence[tuple], thr: float = 0.3) -> np.ndarray:
-    """Boxes, limbs and keypoints with score > thr, on a copy of the image."""
-    out = image.copy()
-    for box, kps, sc in zip(boxes, keypoints, scores):
-        x, y, w, h = box.astype(int)
-        cv2.rectangle(out, (x, y), (x + w, y + h), (0, 200, 0), 1)
-        for a, b in skeleton:
-            if sc[a] > thr and sc[b] > thr:
-                cv2.line(out, tuple(kps[a].astype(int)), tuple(kps[b].astype(int)),
-                         (255, 128, 0), 2, cv2.LINE_AA)
-        for (px, py), s in zip(kps, sc):
-            if s > thr:
-                cv2.circle(out, (int(px), int(py)), 3, (0, 0, 255), -1, cv2.LINE_AA)
-    return out
-
-
-def detections_by_image(det_file: str, score_thr: float) -> Dict[int, np.ndarray]:
-    boxes: Dict[int, list] = {}
-    for det in json.load(open(det_file)):
-        if det.get('category_id', 1) == 1 and det['score'] >= score_thr:
-            boxes.setdefault(det['image_id'], []).append(det['bbox'])
-    return {k: np.array(v, np.float32) for k, v in boxes.items()}
-
-
-def run_onnx_on_samples(onnx_path: str, coco_dir: str, out_dir: str,
-                        score_thr: float = 0.5) -> dict:
-    """Pose on every sample image for its bundled detections; writes images and JSON lines."""
+def run_pipeline_on_samples(onnx_path: str, coco_dir: str, out_dir: str,
+                            score_thr: float = 0.5) -> dict:
+    """The pipeline (ONNX Runtime) on the sample images with their bundled detections."""
     from .deploy import OnnxPoseModel
-    model = OnnxPoseModel(onnx_path)
-    images = json.load(open(osp.join(coco_dir, 'test_coco.json')))['images']
-    dets = detections_by_image(osp.join(coco_dir, 'test_coco_det_AP_H_56.json'), score_thr)
-    skeleton = coco_skeleton()
-    os.makedirs(out_dir, exist_ok=True)
-    results_path = osp.join(out_dir, 'results.jsonl')
-    people, seconds = 0, 0.0
-    with open(results_path, 'w') as results:
-        for info in images:
-            image = cv2.imread(osp.join(coco_dir, info['file_name']))
-            boxes = dets.get(info['id'], np.zeros((0, 4), np.float32))
-            t0 = time.perf_counter()
-            if len(boxes):
-                crops, centers, scales = [], [], []
-                for box in boxes:
-                    crop, (c, s) = crop_person(image, box, model.input_size)
-                    crops.append(crop), centers.append(c), scales.append(s)
-                kps, scores = model(np.stack(crops))
-                kps = keypoints_to_image(kps, np.stack(centers), np.stack(scales),
-                                         model.input_size)
-            else:
-                kps, scores = np.zeros((0, 17, 2)), np.zeros((0, 17))
-            seconds += time.perf_counter() - t0
-            people += len(boxes)
-            cv2.imwrite(osp.join(out_dir, info['file_name']),
-                        draw_poses(image, kps, scores, boxes, skeleton))
-            results.write(json.dumps(dict(
-                image=info['file_name'], image_id=info['id'],
-                instances=[dict(bbox=b.tolist(), keypoints=k.round(2).tolist(),
-                                keypoint_scores=s.round(4).tolist())
-                           for b, k, s in zip(boxes, kps, scores)])) + '\n')
-            results.flush()
-    return dict(images=len(images), people=people, pose_ms_per_person=1e3 * seconds /
-                max(people, 1), results=results_path)
+    from .inference import PosePipeline, coco_detections, run
+    boxes_for = coco_detections(osp.join(coco_dir, 'test_coco_det_AP_H_56.json'),
+                                osp.join(coco_dir, 'test_coco.json'), score_thr)
+    pipeline = PosePipeline(OnnxPoseModel(onnx_path), smoothing=None)
+    images = osp.join(out_dir, 'images')
+    os.makedirs(images, exist_ok=True)
+    import json as _json
+    for info in _json.load(open(osp.join(coco_dir, 'test_coco.json')))['images']:
+        src = osp.join(coco_dir, info['file_name'])
+        if not osp.exists(osp.join(images, info['file_name'])):
+            os.symlink(osp.abspath(src), osp.join(images, info['file_name']))
+    summary = run(pipeline, images, osp.join(out_dir, 'vis'), skeleton=coco_skeleton(),
+                  boxes_for=boxes_for, progress=False)
+    return summary
 
 
 def main(argv: Optional[Sequence[str]] = None,
@@ -152,8 +103,8 @@ def main(argv: Optional[Sequence[str]] = None,
     MMLogger.get_current_instance().setLevel('WARNING')
     say('3/4 exporting through MMDeploy to ONNX')
     onnx_path = export_onnx(config, checkpoint, osp.join(out, 'onnx'))
-    say('4/4 ONNX Runtime on the sample images with the bundled person detections')
-    run = run_onnx_on_samples(onnx_path, coco_dir, osp.join(out, 'vis'))
+    say('4/4 the pipeline (ONNX Runtime) on the sample images with the bundled detections')
+    run = run_pipeline_on_samples(onnx_path, coco_dir, out)
 
     summary = dict(train_seconds=round(train_s, 1), checkpoint=checkpoint,
                    coco_AP=round(float(metrics['coco/AP']), 4), onnx=onnx_path, **run,
@@ -163,8 +114,8 @@ def main(argv: Optional[Sequence[str]] = None,
     say(f'trained {epochs} epochs in {summary["train_seconds"]} s -> {checkpoint}')
     say(f'COCO AP on the 4 sample images: {summary["coco_AP"]:.3f}')
     say(f'ONNX model: {onnx_path}')
-    say(f'{run["people"]} people in {run["images"]} images, '
-        f'{run["pose_ms_per_person"]:.1f} ms per person on ONNX Runtime')
+    say(f'{run["people"]} people in {run["frames"]} images, {run["fps"]} images/s through '
+        'the pipeline on ONNX Runtime')
     say(f'annotated images: {summary["annotated_images"]}/, results: {run["results"]}')
     say(f'summary: {osp.join(out, "summary.json")}')
     return summary
