@@ -35,3 +35,16 @@ def test_deployment_benchmark_times_ours_and_mmpose(tmp_path):
     r = results[0]
     assert r.ours[0] > 0 and r.ref[0] > 0 and r.params == 3337007
     assert r.row().startswith('| RTMPose-t 256x192 | onnxruntime | 1 |')
+
+
+def test_pipeline_speed_benchmark_runs_ours_and_rtmlib(tmp_path):
+    from rtmpose_plugin.benchmark.deployment import CASES, _mmpose_config, shared_checkpoint
+    from rtmpose_plugin.benchmark.pipeline import speed
+    from rtmpose_plugin.benchmark.synthetic import make_scene
+    from rtmpose_plugin.apis import find_config
+    from rtmpose_plugin.deploy.onnx import export_onnx
+    _, inp, ours, ref = CASES[0]
+    ckpt = shared_checkpoint(_mmpose_config(ref), str(tmp_path / 't.pth'))
+    onnx = export_onnx(find_config(ours), ckpt, str(tmp_path), input_size=inp)
+    fps = speed(onnx, make_scene(people=2, frames=4), det_interval=1, repeats=1)
+    assert all(fps[k] > 0 for k in ('batched', 'one_by_one', 'rtmlib'))

@@ -96,6 +96,9 @@ if ! have albumentations 1.4; then
   pip "pydantic>=2.9.2" "stringzilla>=3.10.4" "simsimd>=5.9.2"
   pip --no-deps albumentations==1.4.24 albucore==0.0.23
 fi
+# Reference only: rtmlib, the baseline of tools/benchmark_pipeline.py; --no-deps, as
+# its opencv-contrib-python would shadow opencv-python.
+have rtmlib || { say "installing rtmlib (for benchmarks)"; pip --no-deps rtmlib==0.0.16; }
 have pytest || { say "installing pytest"; pip pytest pytest-timeout; }
 
 # The plugin itself, as a regular install: mim looks for configs and tools in

@@ -99,7 +99,7 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
     pipeline = PosePipeline(pose, detector, det_interval=args.det_interval,
                             det_score_thr=args.det_thr, kpt_thr=args.kpt_thr,
                             smoothing=None if args.no_smooth else dict(min_cutoff=1.0,
-                                                                      beta=0.005),
+                                                                      beta=0.02),
                             track=not args.no_track)
     return run(pipeline, args.input, args.out, skeleton=coco_skeleton(), boxes_for=boxes_for,
                progress=not args.no_progress, max_frames=args.max_frames)

@@ -1,0 +1,48 @@
+"""The pipeline: quality on a generated 6-person video (ID switches, jitter with and without
+One-Euro, error with detection every frame vs every 5th) and speed against rtmlib.
+
+    python tools/benchmark_pipeline.py [--onnx RTMPOSE.onnx]
+
+Without --onnx, an RTMPose-t with random weights is exported (speed does not depend on them).
+"""
+import argparse
+import os.path as osp
+import tempfile
+import warnings
+
+warnings.filterwarnings('ignore')
+
+from rtmpose_plugin.benchmark.pipeline import quality, speed  # noqa: E402
+from rtmpose_plugin.benchmark.synthetic import make_scene  # noqa: E402
+
+if __name__ == '__main__':
+    parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    parser.add_argument('--onnx', help='an exported RTMPose (256x192)')
+    parser.add_argument('--people', type=int, default=6)
+    args = parser.parse_args()
+    scene = make_scene(people=args.people)
+    print(f'quality: {args.people} people, {len(scene.frames)} frames, dot "pose model" with '
+          '1.5 px jitter, true boxes')
+    print('| detect every | One-Euro | ID switches | jitter (px/frame^2) | error (px) | matched |')
+    print('|---|---|---|---|---|---|')
+    for r in quality(scene):
+        print(f"| {r['det_interval']} | {'on' if r['one_euro'] else 'off'} | "
+              f"{r['id_switches']:.0f} | {r['jitter']:.2f} | {r['error']:.2f} | "
+              f"{r['matched']:.2f} |", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        onnx = args.onnx
+        if onnx is None:
+            from rtmpose_plugin.apis import find_config
+            from rtmpose_plugin.benchmark.deployment import (CASES, _mmpose_config,
+                                                             shared_checkpoint)
+            from rtmpose_plugin.deploy.onnx import export_onnx
+            size, inp, ours_cfg, ref = CASES[0]
+            ckpt = shared_checkpoint(_mmpose_config(ref), osp.join(tmp, 't.pth'))
+            onnx = export_onnx(find_config(ours_cfg), ckpt, tmp, input_size=inp)
+        print(f'\nspeed: {args.people} people, RTMPose-t on ONNX Runtime, frames/s (median of 2)')
+        print('| detect every | ours, batched | ours, one crop at a time | rtmlib | '
+              'ours / rtmlib |\n|---|---|---|---|---|')
+        for k in (1, 5):
+            s = speed(onnx, scene, k)
+            print(f"| {k} | {s['batched']:.1f} | {s['one_by_one']:.1f} | {s['rtmlib']:.1f} | "
+                  f"{s['ratio_vs_rtmlib']:.2f} |", flush=True)
