@@ -2,15 +2,6 @@
 # converts it with pnnx (PyPI), as MMDeploy's own converter needs a compiled
 # mmdeploy_onnx2ncnn; this config also drives MMDeploy's ONNX route for ncnn, where our
 # ncnn rewriters apply (positive axes, no split/unbind), and the SDK meta files.
-onnx_config = dict(
-    type='onnx',
-    export_params=True,
-    keep_initializers_as_inputs=False,
-    opset_version=11,
-    save_file='end2end.onnx',
-    input_names=['input'],
-    output_names=['simcc_x', 'simcc_y'],
-    input_shape=[192, 256],
-    optimize=False)
-codebase_config = dict(type='mmpose', task='PoseDetection', export_postprocess=False)
-backend_config = dict(type='ncnn', precision='FP32', use_vulkan=False)
+_base_ = ['./pose-detection_simcc_onnxruntime_dynamic-256x192.py']
+onnx_config = dict(optimize=False, dynamic_axes=None)
+backend_config = dict(_delete_=True, type='ncnn', precision='FP32', use_vulkan=False)
