@@ -8,6 +8,9 @@ import sys
 
 import pytest
 
+# albumentations 1.4 (the reference recipe's) checks PyPI for updates when imported
+os.environ.setdefault('NO_ALBUMENTATIONS_UPDATE', '1')
+
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SHARED_DATA = os.environ.get('RTMPOSE_SHARED_DATA', osp.join(osp.dirname(ROOT), 'shared', 'data'))
 PYTHON = sys.executable
