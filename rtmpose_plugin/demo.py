@@ -130,18 +130,18 @@ def main(argv: Optional[Sequence[str]] = None,
     if say is None:
         logger = MMLogger.get_instance('rtmpose_plugin.demo')
         say = logger.info
-    say(f'1/4 training RTMPose-t on the {coco_dir} samples for {epochs} epochs (CPU)')
+    say(f'1/5 training RTMPose-t on the {coco_dir} samples for {epochs} epochs (CPU)')
     t0 = time.perf_counter()
     runner = Runner.from_cfg(cfg)
     runner.train()
     train_s = time.perf_counter() - t0
     checkpoint = osp.join(cfg.work_dir, f'epoch_{epochs}.pth')
-    say('2/4 evaluating on the sample images')
+    say('2/5 evaluating on the sample images')
     metrics = runner.test()
     MMLogger.get_current_instance().setLevel('WARNING')
-    say('3/4 exporting through MMDeploy to ONNX')
+    say('3/5 exporting through MMDeploy to ONNX')
     onnx_path = export_onnx(config, checkpoint, osp.join(out, 'onnx'))
-    say('4/4 the pipeline (ONNX Runtime) on the sample images with the bundled detections')
+    say('4/5 the pipeline (ONNX Runtime) on the sample images with the bundled detections')
     run = run_pipeline_on_samples(onnx_path, coco_dir, out)
 
     street = run_street_video(args, osp.join(out, 'street'), say)
