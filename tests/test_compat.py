@@ -3,7 +3,6 @@ import collections
 import fractions
 import importlib.util
 import os
-import pickle
 import subprocess
 import sys
 
@@ -15,7 +14,6 @@ import rtmpose_plugin
 from rtmpose_plugin import compat
 from rtmpose_plugin.compat.checkpoint import TRUSTED_ENV, UntrustedCheckpointError
 
-from .conftest import ROOT
 
 
 # --- torchvision -------------------------------------------------------------------------

@@ -5,7 +5,7 @@ Run with ``python tools/benchmark_modules.py``; results are recorded in
 """
 from __future__ import annotations
 
-from typing import List, Sequence, Tuple
+from typing import List
 
 import numpy as np
 import torch

@@ -12,7 +12,7 @@ from typing import Dict, List
 
 import numpy as np
 
-from .synthetic import Scene, evaluate, make_scene, truth_detector
+from .synthetic import Scene, evaluate, truth_detector
 
 SMOOTHING = dict(min_cutoff=1.0, beta=0.02)
 

@@ -1,7 +1,7 @@
 """The SimCC codec with a separate sigma per axis, registered in mmpose."""
 from __future__ import annotations
 
-from typing import List, Optional, Sequence, Tuple
+from typing import List, Optional, Tuple
 
 import numpy as np
 import torch

@@ -14,14 +14,13 @@ Backends and precisions:
 from __future__ import annotations
 
 import copy
-import glob
 import json
 import os
 import os.path as osp
 import shutil
 import subprocess
 import sys
-from typing import Dict, Iterable, List, Optional, Sequence
+from typing import Dict, Optional, Sequence
 
 import numpy as np
 

@@ -1,4 +1,3 @@
-import numpy as np
 import pytest
 import torch
 from mmpose.evaluation.functional import simcc_pck_accuracy as ref_accuracy

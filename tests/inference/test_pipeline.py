@@ -2,7 +2,6 @@
 Runtime; every kind of bad input ends in a clear error or an empty result, never a crash
 that loses earlier frames."""
 import json
-import os
 import os.path as osp
 import shutil
 
