@@ -17,7 +17,7 @@ from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Un
 import cv2
 import numpy as np
 
-from .pipeline import FrameResult, PosePipeline
+from .pipeline import FrameResult, PosePipeline, to_bgr_uint8
 
 IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')
 VIDEO_EXTS = ('.mp4', '.avi', '.mov', '.mkv', '.webm')
@@ -126,6 +126,7 @@ def run(pipeline: PosePipeline, source: Union[str, int], out_dir: str,
                 break
             if error is None:
                 try:
+                    image = to_bgr_uint8(image)  # once: the pipeline and the drawing share it
                     boxes = boxes_for(name) if boxes_for else None
                     result = pipeline(image, boxes=boxes, timestamp=t)
                 except ValueError as err:  # an image that is no image (1-D, no pixels, ...)
@@ -141,7 +142,7 @@ def run(pipeline: PosePipeline, source: Union[str, int], out_dir: str,
             frames += 1
             people += len(result.instances)
             if save_frames:
-                canvas = draw(pipeline_image(image), result, skeleton, pipeline.kpt_thr)
+                canvas = draw(image, result, skeleton, pipeline.kpt_thr)
                 if is_video:
                     if writer is None:
                         h, w = canvas.shape[:2]
@@ -156,11 +157,6 @@ def run(pipeline: PosePipeline, source: Union[str, int], out_dir: str,
     seconds = time.perf_counter() - start
     return dict(frames=frames, people=people, errors=errors, seconds=round(seconds, 2),
                 fps=round(frames / seconds, 2) if seconds > 0 else 0.0, results=results_path)
-
-
-def pipeline_image(image: np.ndarray) -> np.ndarray:
-    from .pipeline import to_bgr_uint8
-    return to_bgr_uint8(image)
 
 
 def coco_detections(det_file: str, ann_file: str, score_thr: float = 0.5) -> Callable:
