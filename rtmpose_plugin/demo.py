@@ -61,13 +61,10 @@ def run_pipeline_on_samples(onnx_path: str, coco_dir: str, out_dir: str,
 def _official(name: str, given: Optional[str]) -> Optional[str]:
     """A local official checkpoint: the one given, else one already in the cache."""
     from .compat.checkpoint import checkpoint_cache_dir
-    from .inference.models import NAMES
-    from .zoo import official_models
+    from .inference.models import official_url
     if given:
         return given if osp.isfile(given) else None
-    config, url = NAMES[name]
-    url = url or official_models()[config].weights
-    cached = osp.join(checkpoint_cache_dir(), osp.basename(url))
+    cached = osp.join(checkpoint_cache_dir(), osp.basename(official_url(name)))
     return cached if osp.isfile(cached) else None
 
 

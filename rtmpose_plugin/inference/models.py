@@ -29,6 +29,13 @@ NAMES: Dict[str, Tuple[str, str]] = {
 }
 
 
+def official_url(name: str) -> str:
+    """The official checkpoint URL of a model name of :data:`NAMES`."""
+    from ..zoo import official_models
+    config, url = NAMES[name]
+    return url or official_models()[config].weights
+
+
 def resolve(name_or_path: str, checkpoint: str = None) -> Tuple[str, str]:
     """(config path, local checkpoint path) for a model name, downloading once.
 
@@ -42,10 +49,8 @@ def resolve(name_or_path: str, checkpoint: str = None) -> Tuple[str, str]:
     """
     from ..apis.runner import find_config
     from ..compat.checkpoint import download_checkpoint
-    from ..zoo import official_models
     if name_or_path in NAMES:
-        config, url = NAMES[name_or_path]
-        url = url or official_models()[config].weights
+        config, url = NAMES[name_or_path][0], official_url(name_or_path)
     else:
         config, url = name_or_path, None
     checkpoint = checkpoint or url
