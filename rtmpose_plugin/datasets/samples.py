@@ -15,6 +15,17 @@ FAMILIES = ('coco', 'coco-wholebody', 'coco-det', 'aic-coco', 'cspnext-udp', 'cr
             'ap10k')
 
 
+# COCO-style layouts: the sample annotation file, and the train / val names it stands for
+_COCO_LIKE = {
+    'coco': ('test_coco.json',
+             ('person_keypoints_train2017.json', 'person_keypoints_val2017.json')),
+    'coco-wholebody': ('test_coco_wholebody.json',
+                       ('coco_wholebody_train_v1.0.json', 'coco_wholebody_val_v1.0.json')),
+    # mmdet's CocoDataset reads the person boxes of the keypoint annotations
+    'coco-det': ('test_coco.json', ('instances_train2017.json', 'instances_val2017.json')),
+}
+
+
 def _link_images(src_dir: str, dst_dir: str) -> None:
     os.makedirs(dst_dir, exist_ok=True)
     for img in glob.glob(osp.join(src_dir, '*.jpg')):
@@ -51,22 +62,11 @@ def make_layout(family: str, root: str, samples: str) -> str:
             raise FileNotFoundError(f'sample data {path} is missing')
         return path
 
-    if family in ('coco', 'coco-wholebody'):
+    if family in _COCO_LIKE:
         src = shared('coco')
-        ann = 'test_coco.json' if family == 'coco' else 'test_coco_wholebody.json'
-        names = (('person_keypoints_train2017.json', 'person_keypoints_val2017.json')
-                 if family == 'coco' else
-                 ('coco_wholebody_train_v1.0.json', 'coco_wholebody_val_v1.0.json'))
+        ann, names = _COCO_LIKE[family]
         for name in names:
             _copy(osp.join(src, ann), osp.join(root, 'annotations', name))
-        for split in ('train2017', 'val2017'):
-            _link_images(src, osp.join(root, split))
-        return root
-    if family == 'coco-det':
-        # mmdet's CocoDataset reads the person boxes of the keypoint annotations
-        src = shared('coco')
-        for name in ('instances_train2017.json', 'instances_val2017.json'):
-            _copy(osp.join(src, 'test_coco.json'), osp.join(root, 'annotations', name))
         for split in ('train2017', 'val2017'):
             _link_images(src, osp.join(root, split))
         return root
