@@ -58,6 +58,25 @@ def run_pipeline_on_samples(onnx_path: str, coco_dir: str, out_dir: str,
     return summary
 
 
+def smoke_runner(coco_dir: str, work_dir: str):
+    """(runner, config path, final checkpoint path) of the smoke config (RTMPose-t on
+    the COCO samples), quiet, validating and saving once at the end."""
+    from mmengine.config import Config
+    from mmengine.runner import Runner
+
+    import rtmpose_plugin  # noqa: F401
+    from .apis.runner import find_config, replace_data_root
+    config = find_config(SMOKE_CONFIG)
+    cfg = replace_data_root(Config.fromfile(config), coco_dir)
+    cfg.work_dir = work_dir
+    epochs = cfg.train_cfg.max_epochs  # the schedule is computed for it: not overridden
+    cfg.train_cfg.val_interval = epochs
+    cfg.default_hooks.checkpoint.interval = epochs
+    cfg.default_hooks.logger.interval = 10
+    cfg.log_level = 'WARNING'
+    return Runner.from_cfg(cfg), config, osp.join(work_dir, f'epoch_{epochs}.pth')
+
+
 def _official(name: str, given: Optional[str]) -> Optional[str]:
     """A local official checkpoint: the one given, else one already in the cache."""
     from .compat.checkpoint import checkpoint_cache_dir
@@ -102,12 +121,8 @@ def main(argv: Optional[Sequence[str]] = None,
     parser.add_argument('--pose-checkpoint', help='official RTMPose-m checkpoint (local path)')
     args = parser.parse_args(argv)
 
-    from mmengine.config import Config
     from mmengine.logging import MMLogger
-    from mmengine.runner import Runner
 
-    import rtmpose_plugin  # noqa: F401
-    from .apis.runner import find_config, replace_data_root
     from .deploy import export_onnx
 
     coco_dir = osp.join(args.data_root, 'coco')
@@ -115,24 +130,15 @@ def main(argv: Optional[Sequence[str]] = None,
         raise SystemExit(f'No COCO samples at {coco_dir}: pass --data-root (the folder '
                          'with coco/test_coco.json)')
     out = osp.abspath(args.out)
-    config = find_config(SMOKE_CONFIG)
-    cfg = replace_data_root(Config.fromfile(config), coco_dir)
-    cfg.work_dir = osp.join(out, 'train')
-    epochs = cfg.train_cfg.max_epochs  # the schedule is computed for it: not overridden
-    cfg.train_cfg.val_interval = epochs
-    cfg.default_hooks.checkpoint.interval = epochs
-    cfg.default_hooks.logger.interval = 10
-    cfg.log_level = 'WARNING'
-
     if say is None:
         logger = MMLogger.get_instance('rtmpose_plugin.demo')
         say = logger.info
+    runner, config, checkpoint = smoke_runner(coco_dir, osp.join(out, 'train'))
+    epochs = runner.cfg.train_cfg.max_epochs
     say(f'1/5 training RTMPose-t on the {coco_dir} samples for {epochs} epochs (CPU)')
     t0 = time.perf_counter()
-    runner = Runner.from_cfg(cfg)
     runner.train()
     train_s = time.perf_counter() - t0
-    checkpoint = osp.join(cfg.work_dir, f'epoch_{epochs}.pth')
     say('2/5 evaluating on the sample images')
     metrics = runner.test()
     MMLogger.get_current_instance().setLevel('WARNING')

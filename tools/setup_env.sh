@@ -80,6 +80,13 @@ fi
 have pnnx && have ncnn && have onnxconverter-common \
   || { say "installing ncnn, pnnx and onnxconverter-common (ncnn and fp16 deployment)"; pip pnnx ncnn onnxconverter-common; }
 
+if ! have openvino 2026.4 || ! have nncf 3.4; then
+  # MMDeploy's own OpenVINO backend needs the removed Model Optimizer (`mo`) and
+  # openvino.inference_engine: we convert MMDeploy's ONNX with openvino.convert_model.
+  say "installing openvino 2026.4.1 and nncf 3.4.0 (the fastest CPU backend, INT8 by NNCF)"
+  pip openvino==2026.4.1 nncf==3.4.0
+fi
+
 if ! have openmim 0.3.9; then
   # --no-deps: openmim requires opendatalab -> openxlab, which pins
   # setuptools~=60.2 (no longer builds torch extensions), requests and rich;

@@ -9,7 +9,9 @@ Backends and precisions:
 - ``ncnn``: ``fp32`` / ``fp16``: MMDeploy's ONNX export with our ncnn rewriters,
   converted by ``pnnx`` (PyPI), as MMDeploy's own converter needs a compiled binary;
 - ``tensorrt``: ``fp32`` / ``fp16`` through MMDeploy's ``onnx2tensorrt`` (needs a CUDA
-  GPU and the ``tensorrt`` package).
+  GPU and the ``tensorrt`` package);
+- ``openvino``: ``fp32``, ``bf16``, ``int8`` (NNCF, calibrated on person crops): the
+  ONNX Runtime export converted by OpenVINO's own converter (see :mod:`.openvino`).
 """
 from __future__ import annotations
 
@@ -25,14 +27,14 @@ from typing import Dict, Optional, Sequence
 import numpy as np
 
 PRECISIONS = dict(onnxruntime=('fp32', 'fp16', 'int8'), ncnn=('fp32', 'fp16'),
-                  tensorrt=('fp32', 'fp16'))
+                  tensorrt=('fp32', 'fp16'), openvino=('fp32', 'bf16', 'int8'))
 
 
 def deploy_config_name(backend: str, precision: str, input_size: Sequence[int],
                        decode_in_graph: bool = False) -> str:
     """Our deploy config for a backend, precision and input size (w, h)."""
     size = f'{input_size[1]}x{input_size[0]}'
-    if backend == 'onnxruntime':
+    if backend in ('onnxruntime', 'openvino'):
         if decode_in_graph:
             return 'pose-detection_simcc_onnxruntime-decode_dynamic-256x192.py'
         return f'pose-detection_simcc_onnxruntime_dynamic-{size}.py'
@@ -63,14 +65,21 @@ def sdk_model_config(model_cfg):
     return cfg
 
 
-def calibration_crops(samples: str, input_size: Sequence[int], limit: int = 32) -> np.ndarray:
-    """(N, h, w, 3) uint8 person crops from the COCO and AIC samples, for INT8 calibration."""
+#: sample folder -> its COCO-style annotation file
+SAMPLE_ANNOTATIONS = dict(coco='test_coco.json', aic='test_aic.json',
+                          crowdpose='test_crowdpose.json')
+
+
+def calibration_crops(samples: str, input_size: Sequence[int], limit: int = 32,
+                      folders: Sequence[str] = ('coco', 'aic')) -> np.ndarray:
+    """(N, h, w, 3) uint8 person crops of the annotated people (with keypoints) in the
+    sample ``folders`` under ``samples``, for INT8 calibration and parity checks."""
     import cv2
 
     from ..core.topdown import crop_person
     crops = []
-    for folder, ann in (('coco', 'test_coco.json'), ('aic', 'test_aic.json')):
-        path = osp.join(samples, folder, ann)
+    for folder in folders:
+        path = osp.join(samples, folder, SAMPLE_ANNOTATIONS[folder])
         if not osp.isfile(path):
             continue
         data = json.load(open(path))
@@ -81,7 +90,8 @@ def calibration_crops(samples: str, input_size: Sequence[int], limit: int = 32) 
             image = cv2.imread(osp.join(samples, folder, images[a['image_id']]))
             crops.append(crop_person(image, np.array(a['bbox'], np.float32), input_size)[0])
     if not crops:
-        raise FileNotFoundError(f'no person crops found under {samples} (coco/, aic/)')
+        raise FileNotFoundError(f'no person crops found under {samples} '
+                                f'({", ".join(f + "/" for f in folders)})')
     return np.stack(crops[:limit])
 
 
@@ -174,20 +184,21 @@ def to_ncnn(model_path: str, work_dir: str, input_size: Sequence[int], fp16: boo
 def deploy(model_config: str, checkpoint: str, work_dir: str, backend: str = 'onnxruntime',
            precision: str = 'fp32', decode_in_graph: bool = False,
            calibration: Optional[np.ndarray] = None, sdk_meta: bool = True,
-           deploy_config: Optional[str] = None) -> Dict[str, str]:
+           deploy_config: Optional[str] = None, batch: Optional[int] = None) -> Dict[str, str]:
     """Export a pose model to a backend; returns the paths it wrote.
 
     Args:
         model_config: Training config (path or name of one of ours).
         checkpoint: Its weights.
         work_dir: Output folder.
-        backend: ``onnxruntime``, ``ncnn`` or ``tensorrt``.
+        backend: ``onnxruntime``, ``ncnn``, ``tensorrt`` or ``openvino``.
         precision: See :data:`PRECISIONS`.
         decode_in_graph: Keypoints and scores out of the graph instead of SimCC logits
             (ONNX Runtime).
         calibration: (N, h, w, 3) uint8 crops for ``int8``.
         sdk_meta: Also write MMDeploy SDK's ``deploy.json``, ``pipeline.json``, ``detail.json``.
         deploy_config: An MMDeploy config overriding the one chosen by backend.
+        batch: OpenVINO: a static batch size (None: dynamic).
 
     Raises:
         ValueError: an unknown backend or precision, or int8 without crops.
@@ -231,6 +242,9 @@ def deploy(model_config: str, checkpoint: str, work_dir: str, backend: str = 'on
                                          calibration)
         else:
             out['model'] = onnx_path
+    elif backend == 'openvino':
+        from .openvino import deploy_openvino
+        out.update(deploy_openvino(onnx_path, work_dir, precision, calibration, batch))
     else:
         from mmdeploy.apis.tensorrt import onnx2tensorrt
         deploy_cfg = Config.fromfile(deploy_config)

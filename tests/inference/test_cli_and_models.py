@@ -3,13 +3,14 @@ import json
 import os
 import os.path as osp
 
+import numpy as np
 import pytest
 import torch
 
 from rtmpose_plugin.inference.cli import main
 from rtmpose_plugin.inference.models import NAMES, resolve
 
-from ..conftest import shared
+from ..conftest import SHARED_DATA, shared
 
 pytestmark = pytest.mark.slow
 
@@ -29,6 +30,45 @@ def test_cli_over_the_sample_folder_with_bundled_detections(onnx_model, tmp_path
     lines = [json.loads(l) for l in open(tmp_path / 'results.jsonl')]
     assert lines[0]['instances'][0]['keypoints'] and 'timings_ms' in lines[0]
     assert len([f for f in os.listdir(tmp_path) if f.endswith('.jpg')]) == 4
+
+
+def _cli_on_samples(onnx_model, out, *extra):
+    return main([shared('coco'), '--pose', onnx_model, '--bundled-dets',
+                 shared('coco', 'test_coco_det_AP_H_56.json'), shared('coco', 'test_coco.json'),
+                 '--out', str(out), '--no-progress', *extra])
+
+
+def test_cli_picks_the_fastest_cpu_backend_and_says_which(onnx_model, tmp_path, capsys):
+    from rtmpose_plugin.deploy.cpu import pick_cpu_backend
+    best = pick_cpu_backend()
+    summary = _cli_on_samples(onnx_model, tmp_path / 'auto')
+    assert (summary['backend'], summary['precision']) == (best.backend, best.precision)
+    assert f'backend: {best.backend} {best.precision}' in capsys.readouterr().out
+    ort = _cli_on_samples(onnx_model, tmp_path / 'ort', '--backend', 'onnxruntime')
+    assert ort['backend'] == 'onnxruntime' and summary['people'] == ort['people'] >= 10
+    a = [json.loads(l) for l in open(tmp_path / 'auto' / 'results.jsonl')]
+    b = [json.loads(l) for l in open(tmp_path / 'ort' / 'results.jsonl')]
+    kp_a = np.array([i['keypoints'] for f in a for i in f['instances']])
+    kp_b = np.array([i['keypoints'] for f in b for i in f['instances']])
+    assert np.median(np.abs(kp_a - kp_b)) <= 1.0  # the same poses, image pixels
+
+
+def test_cli_openvino_int8_calibrated_on_the_samples(onnx_model, tmp_path, monkeypatch):
+    import rtmpose_plugin.inference.cli as cli
+    monkeypatch.setattr(cli, 'CACHE', str(tmp_path / 'cache'))
+    summary = _cli_on_samples(onnx_model, tmp_path / 'int8', '--backend', 'openvino',
+                              '--precision', 'int8', '--calibration', SHARED_DATA)
+    assert (summary['backend'], summary['precision']) == ('openvino', 'int8')
+    assert summary['people'] >= 10 and summary['errors'] == 0
+    xml = [osp.join(d, f) for d, _, fs in os.walk(tmp_path / 'cache') for f in fs
+           if f.endswith('.xml')]
+    assert len(xml) == 1  # quantized once, cached
+    with pytest.raises(SystemExit):  # int8 without data: a usage error, said up front
+        _cli_on_samples(onnx_model, tmp_path / 'x', '--backend', 'openvino', '--precision',
+                        'int8')
+    with pytest.raises(SystemExit):
+        _cli_on_samples(onnx_model, tmp_path / 'x', '--backend', 'onnxruntime', '--precision',
+                        'bf16')
 
 
 def test_cli_needs_a_detector_or_boxes(onnx_model, tmp_path):
@@ -75,3 +115,11 @@ def test_rtmdet_exports_through_mmdeploy_and_detects_in_image_pixels(tmp_path):
     assert boxes.ndim == 2 and boxes.shape[1] == 5 and len(boxes) > 0
     h, w = image.shape[:2]
     assert boxes[:, 2].max() <= w * 1.05 and boxes[:, 3].max() <= h * 1.05  # image pixels
+    # the same MMDeploy file on OpenVINO: the same boxes
+    ov_det = build_detector('rtmdet-nano', ckpt, 320, threads=0, backend='openvino',
+                            precision='fp32')
+    ov_boxes = ov_det(image)
+    assert len(ov_boxes) == len(boxes)
+    nearest = np.abs(boxes[:, None, :4] - ov_boxes[None, :, :4]).max(-1).min(1)
+    assert np.mean(nearest < 1.0) >= 0.95
+    np.testing.assert_allclose(np.sort(ov_boxes[:, 4]), np.sort(boxes[:, 4]), atol=1e-3)
