@@ -46,5 +46,75 @@ def test_pipeline_speed_benchmark_runs_ours_and_rtmlib(tmp_path):
     _, inp, ours, ref = CASES[0]
     ckpt = shared_checkpoint(_mmpose_config(ref), str(tmp_path / 't.pth'))
     onnx = export_onnx(find_config(ours), ckpt, str(tmp_path), input_size=inp)
-    fps = speed(onnx, make_scene(people=2, frames=4), det_interval=1, repeats=1)
-    assert all(fps[k] > 0 for k in ('batched', 'one_by_one', 'rtmlib'))
+    for backend in ('onnxruntime', 'openvino'):
+        fps = speed(onnx, make_scene(people=2, frames=4), det_interval=1, repeats=1,
+                    backend=backend)
+        assert all(fps[k] > 0 for k in ('batched', 'one_by_one', 'rtmlib'))
+        assert fps['precision'] in ('fp32', 'bf16')
+
+
+def test_cpu_benchmark_times_every_backend_and_precision(tmp_path):
+    from rtmpose_plugin.benchmark.deployment import CASES, run_cpu_case
+    from rtmpose_plugin.deploy.export import calibration_crops
+
+    from .conftest import SHARED_DATA
+    crops = calibration_crops(SHARED_DATA, (192, 256), limit=4)
+    results = run_cpu_case(CASES[0], str(tmp_path), [1], crops, warmup=1, runs=2)
+    names = [(r.backend, r.precision) for r in results]
+    assert names[0] == ('onnxruntime', 'fp32') and ('openvino', 'int8') in names
+    assert results[0].baseline == results[0].latency[0]
+    assert all(r.latency[0] > 0 and r.row().startswith('| RTMPose-t 256x192 | 1 |')
+               for r in results)
+
+
+def test_pipeline_cost_stand_in_keeps_frame_skip_detection():
+    """The random-weight networks' stand-in outputs still let boxes come from poses
+    between detections: the detector runs on every 5th frame only."""
+    import numpy as np
+
+    from rtmpose_plugin.benchmark.pipeline import _NetworkCost, _with_true_boxes
+    from rtmpose_plugin.benchmark.synthetic import make_scene, truth_detector
+    from rtmpose_plugin.inference.pipeline import PosePipeline
+
+    class Net:
+        input_size = (192, 256)
+        calls = 0
+
+        def __call__(self, crops):
+            Net.calls += len(crops)
+            return np.zeros((len(crops), 17, 2)), np.zeros((len(crops), 17))
+
+    scene = make_scene(people=2, frames=10)
+    truth, state = truth_detector(scene)
+    det_calls = []
+    detect = _with_true_boxes(lambda im: det_calls.append(1), truth)
+    pipe = PosePipeline(_NetworkCost(Net()), detector=detect, det_interval=5)
+    for f, img in enumerate(scene.frames):
+        state['frame'] = f
+        result = pipe(img)
+        assert len(result.instances) == 2
+    assert len(det_calls) == 2 and Net.calls == 20
+
+
+def test_pipeline_cpu_backends_benchmark_runs(tmp_path):
+    from rtmpose_plugin.apis import find_config
+    from rtmpose_plugin.benchmark.deployment import CASES, _mmpose_config, shared_checkpoint
+    from rtmpose_plugin.benchmark.pipeline import cpu_backends_speed
+    from rtmpose_plugin.benchmark.synthetic import make_scene
+    from rtmpose_plugin.deploy.export import calibration_crops
+    from rtmpose_plugin.deploy.onnx import export_onnx
+    from rtmpose_plugin.inference.detector import export_detector
+
+    from .conftest import SHARED_DATA
+    _, inp, ours, ref = CASES[0]
+    ckpt = shared_checkpoint(_mmpose_config(ref), str(tmp_path / 't.pth'))
+    pose = export_onnx(find_config(ours), ckpt, str(tmp_path / 'pose'), input_size=inp)
+    det = export_detector('rtmdet_nano_320-8xb32_coco-person.py', None, str(tmp_path / 'det'),
+                          320)
+    r = cpu_backends_speed(make_scene(people=2, frames=6), pose, det,
+                           calibration_crops(SHARED_DATA, inp, limit=4), str(tmp_path),
+                           threads=1, repeats=1)
+    names = list(r['fps'])
+    assert names[0] == 'onnxruntime fp32' and r['ratio'][names[0]] == 1.0
+    assert any(n.startswith('openvino int8') for n in names)
+    assert all(v > 0 for v in r['fps'].values())

@@ -2,8 +2,11 @@
 One-Euro, error with detection every frame vs every 5th) and speed against rtmlib.
 
     python tools/benchmark_pipeline.py [--onnx RTMPOSE.onnx]
+    python tools/benchmark_pipeline.py --cpu-backends [--threads 1 2]
 
 Without --onnx, an RTMPose-t with random weights is exported (speed does not depend on them).
+--cpu-backends: RTMDet-nano + RTMPose-m (random weights), detection every 5th frame, at
+1 and 6 people: frames/s on ONNX Runtime fp32 against OpenVINO bf16 and INT8.
 """
 import argparse
 import os.path as osp
@@ -19,7 +22,15 @@ if __name__ == '__main__':
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--onnx', help='an exported RTMPose (256x192)')
     parser.add_argument('--people', type=int, default=6)
+    parser.add_argument('--cpu-backends', action='store_true',
+                        help='only the CPU backends table (RTMDet-nano + RTMPose-m, K = 5)')
+    parser.add_argument('--threads', type=int, nargs='+', default=[1, 0],
+                        help='for --cpu-backends (0: all cores)')
     args = parser.parse_args()
+    if args.cpu_backends:
+        from rtmpose_plugin.benchmark.pipeline import cpu_backends_table
+        cpu_backends_table(args.threads)
+        raise SystemExit(0)
     scene = make_scene(people=args.people)
     print(f'quality: {args.people} people, {len(scene.frames)} frames, dot "pose model" with '
           '1.5 px jitter, true boxes')
@@ -39,10 +50,13 @@ if __name__ == '__main__':
             size, inp, ours_cfg, ref = CASES[0]
             ckpt = shared_checkpoint(_mmpose_config(ref), osp.join(tmp, 't.pth'))
             onnx = export_onnx(find_config(ours_cfg), ckpt, tmp, input_size=inp)
-        print(f'\nspeed: {args.people} people, RTMPose-t on ONNX Runtime, frames/s (median of 2)')
-        print('| detect every | ours, batched | ours, one crop at a time | rtmlib | '
-              'ours / rtmlib |\n|---|---|---|---|---|')
-        for k in (1, 5):
-            s = speed(onnx, scene, k)
-            print(f"| {k} | {s['batched']:.1f} | {s['one_by_one']:.1f} | {s['rtmlib']:.1f} | "
-                  f"{s['ratio_vs_rtmlib']:.2f} |", flush=True)
+        print(f'\nspeed: {args.people} people, RTMPose-t, frames/s over 2 passes after a '
+              'warm-up one, interleaved in blocks of 10 frames')
+        print('| backend | detect every | ours, batched | ours, one crop at a time | rtmlib | '
+              'ours / rtmlib |\n|---|---|---|---|---|---|')
+        for backend in ('onnxruntime', 'openvino'):
+            for k in (1, 5):
+                s = speed(onnx, scene, k, backend=backend)
+                print(f"| {backend} {s['precision']} | {k} | {s['batched']:.1f} | "
+                      f"{s['one_by_one']:.1f} | {s['rtmlib']:.1f} | "
+                      f"{s['ratio_vs_rtmlib']:.2f} |", flush=True)

@@ -1,11 +1,11 @@
 """Export an RTMPose model to a backend, with MMDeploy's SDK meta files.
 
-    python tools/deploy.py CONFIG CHECKPOINT --backend onnxruntime|ncnn|tensorrt
-        [--precision fp32|fp16|int8] [--work-dir DIR] [--decode-in-graph]
-        [--calib-data ../shared/data]
+    python tools/deploy.py CONFIG CHECKPOINT --backend onnxruntime|ncnn|tensorrt|openvino
+        [--precision fp32|fp16|bf16|int8] [--work-dir DIR] [--decode-in-graph]
+        [--calib-data ../shared/data] [--batch N]
 
-int8 (ONNX Runtime) calibrates on person crops from the sample data. See
-rtmpose_plugin/deploy/export.py.
+int8 (ONNX Runtime, OpenVINO) calibrates on person crops from the sample data; OpenVINO
+bf16 is the f32 IR run in bf16 (recorded in the IR). See rtmpose_plugin/deploy/export.py.
 """
 import argparse
 import warnings
@@ -20,7 +20,9 @@ if __name__ == '__main__':
     parser.add_argument('config', help='training config (path or one of ours)')
     parser.add_argument('checkpoint')
     parser.add_argument('--backend', default='onnxruntime', choices=sorted(PRECISIONS))
-    parser.add_argument('--precision', default='fp32', choices=['fp32', 'fp16', 'int8'])
+    parser.add_argument('--precision', default='fp32', choices=['fp32', 'fp16', 'bf16', 'int8'])
+    parser.add_argument('--batch', type=int, default=None,
+                        help='OpenVINO: a static batch size (default: dynamic)')
     parser.add_argument('--work-dir', default='work_dirs/deploy')
     parser.add_argument('--decode-in-graph', action='store_true',
                         help='output keypoints and scores instead of SimCC logits')
@@ -34,7 +36,10 @@ if __name__ == '__main__':
         from rtmpose_plugin.apis import find_config
         size = Config.fromfile(find_config(args.config)).codec['input_size']
         calib = calibration_crops(args.calib_data, size)
-    out = deploy(args.config, args.checkpoint, args.work_dir, args.backend, args.precision,
-                 decode_in_graph=args.decode_in_graph, calibration=calib)
+    try:
+        out = deploy(args.config, args.checkpoint, args.work_dir, args.backend, args.precision,
+                     decode_in_graph=args.decode_in_graph, calibration=calib, batch=args.batch)
+    except (ValueError, RuntimeError) as e:
+        parser.error(str(e))
     for key, path in out.items():
         print(f'{key}: {path}')

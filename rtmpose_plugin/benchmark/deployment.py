@@ -47,10 +47,19 @@ class Latency:
         return self.ours[0] / self.ref[0]
 
     def row(self) -> str:
-        return (f'| {self.case} | {self.backend} | {self.threads} | {self.ours[0]:.2f} / '
-                f'{self.ours[1]:.2f} | {self.ref[0]:.2f} / {self.ref[1]:.2f} | {self.ratio:.3f} | '
-                f'{self.params / 1e6:.2f} M | {self.gflops:.2f} | '
-                f'{self.gflops / (self.ours[0] / 1e3):.1f} |')
+        return (f'| {self.case} | {self.backend} | {self.threads} | {_ms(self.ours)} | '
+                f'{_ms(self.ref)} | {self.ratio:.3f} | {self.params / 1e6:.2f} M | '
+                f'{self.gflops:.2f} | {_rate(self.gflops, self.ours)} |')
+
+
+def _ms(latency: Tuple[float, float]) -> str:
+    """'median / p90' in ms."""
+    return f'{latency[0]:.2f} / {latency[1]:.2f}'
+
+
+def _rate(gflops: float, latency: Tuple[float, float]) -> str:
+    """Achieved GFLOP/s at the median latency."""
+    return f'{gflops / (latency[0] / 1e3):.1f}'
 
 
 HEADER = ('| model | backend | threads | ours median / p90 (ms) | mmpose median / p90 (ms) | '
@@ -105,19 +114,30 @@ def _ncnn_runner(param: str, bin_path: str, threads: int) -> Callable[[np.ndarra
     return run
 
 
+def time_interleaved(fns: Dict[str, Callable], x: np.ndarray, warmup: int,
+                     runs: int, block: int = 1) -> Dict[str, Tuple[float, float]]:
+    """(median, p90) ms of each function on ``x``, interleaved in blocks of ``block``
+    runs (the order reversed every other round) so that all see the same machine state.
+    Blocks longer than 1 keep one runtime's thread pool from spinning against
+    another's when several runtimes share the process."""
+    for _ in range(warmup):
+        for fn in fns.values():
+            fn(x)
+    times: Dict[str, List[float]] = {k: [] for k in fns}
+    order = list(fns.items())
+    for i in range(max(1, runs // block)):
+        for key, fn in (order if i % 2 == 0 else order[::-1]):
+            for _ in range(block):
+                t0 = time.perf_counter()
+                fn(x)
+                times[key].append((time.perf_counter() - t0) * 1e3)
+    return {k: (statistics.median(v), float(np.percentile(v, 90))) for k, v in times.items()}
+
+
 def time_pair(ours: Callable, ref: Callable, x: np.ndarray, warmup: int,
               runs: int) -> Tuple[Tuple[float, float], Tuple[float, float]]:
     """Interleaved timing; (median, p90) ms for each."""
-    for _ in range(warmup):
-        ours(x), ref(x)
-    times: Dict[str, List[float]] = dict(ours=[], ref=[])
-    for i in range(runs):
-        pair = [('ours', ours), ('ref', ref)]
-        for key, fn in (pair if i % 2 == 0 else pair[::-1]):
-            t0 = time.perf_counter()
-            fn(x)
-            times[key].append((time.perf_counter() - t0) * 1e3)
-    stats = {k: (statistics.median(v), float(np.percentile(v, 90))) for k, v in times.items()}
+    stats = time_interleaved(dict(ours=ours, ref=ref), x, warmup, runs)
     return stats['ours'], stats['ref']
 
 
@@ -156,4 +176,76 @@ def run_case(case: Tuple, work_dir: str, backends: Sequence[str], threads: Seque
                 fns = {k: _ncnn_runner(v['param'], v['bin'], n) for k, v in runners.items()}
             ours_t, ref_t = time_pair(fns['ours'], fns['ref'], x, warmup, runs)
             results.append(Latency(name, backend, n, ours_t, ref_t, params, gflops))
+    return results
+
+
+#: the CPU variants of :func:`run_cpu_case`, ONNX Runtime fp32 (the baseline) first
+CPU_VARIANTS = [('onnxruntime', 'fp32'), ('onnxruntime', 'int8'), ('openvino', 'fp32'),
+                ('openvino', 'bf16'), ('openvino', 'int8')]
+
+
+@dataclass
+class CpuLatency:
+    case: str
+    backend: str
+    precision: str
+    threads: int
+    latency: Tuple[float, float]  # median, p90 in ms
+    baseline: float  # ONNX Runtime fp32 median, same run
+    gflops: float
+
+    def row(self) -> str:
+        return (f'| {self.case} | {self.threads} | {self.backend} {self.precision} | '
+                f'{_ms(self.latency)} | {self.baseline / self.latency[0]:.2f}x | '
+                f'{_rate(self.gflops, self.latency)} |')
+
+
+CPU_HEADER = ('| model | threads | backend | median / p90 (ms) | speed-up vs ONNX Runtime fp32 | '
+              'GFLOP/s |\n|---|---|---|---|---|---|')
+
+
+def run_cpu_case(case: Tuple, work_dir: str, threads: Sequence[int], calibration: np.ndarray,
+                 warmup: int = 50, runs: int = 200,
+                 variants: Sequence[Tuple[str, str]] = CPU_VARIANTS) -> List[CpuLatency]:
+    """Our model of one case on each CPU backend and precision, one export, interleaved.
+
+    Weights are random (latency does not depend on them); INT8 is calibrated on
+    ``calibration`` crops all the same, as a user would.
+    """
+    from ..analysis import complexity
+    from ..apis.runner import find_config
+    from ..deploy.export import capabilities_allow, quantize_int8
+    from ..deploy.onnx import export_onnx
+    from ..deploy.openvino import OpenVINOModel, to_openvino
+    size, input_size, ours_cfg, ref_rel = case
+    name = f'RTMPose-{size} {input_size[1]}x{input_size[0]}'
+    work = osp.join(work_dir, f'cpu_{size}_{input_size[1]}x{input_size[0]}')
+    ckpt = shared_checkpoint(_mmpose_config(ref_rel), osp.join(work, 'shared.pth'))
+    ours_cfg = find_config(ours_cfg)
+    _, gflops = complexity(ours_cfg)
+    onnx_path = export_onnx(ours_cfg, ckpt, work, input_size=input_size)
+    variants = [v for v in variants if capabilities_allow(*v)]
+    paths = {}
+    for backend, precision in variants:
+        if (backend, precision) == ('onnxruntime', 'int8'):
+            paths[backend, precision] = quantize_int8(
+                onnx_path, osp.join(work, 'end2end_int8.onnx'), calibration)
+        elif (backend, precision) == ('openvino', 'int8'):
+            paths[backend, precision] = to_openvino(
+                onnx_path, osp.join(work, 'openvino', 'end2end_int8.xml'), 'int8', calibration)
+        else:
+            paths[backend, precision] = onnx_path
+    x = np.random.default_rng(0).standard_normal((1, 3, input_size[1], input_size[0]),
+                                                 dtype=np.float32)
+    results = []
+    for n in threads:
+        fns = {}
+        for (backend, precision), path in paths.items():
+            if backend == 'onnxruntime':
+                fns[backend, precision] = _onnx_runner(path, n)
+            else:
+                fns[backend, precision] = OpenVINOModel(path, precision, n).run
+        stats = time_interleaved(fns, x, warmup, runs, block=min(20, runs))
+        base = stats['onnxruntime', 'fp32'][0]
+        results += [CpuLatency(name, b, p, n, stats[b, p], base, gflops) for b, p in stats]
     return results

@@ -37,44 +37,198 @@ class _OneByOne:
         return np.concatenate([o[0] for o in outs]), np.concatenate([o[1] for o in outs])
 
 
-def speed(onnx_path: str, scene: Scene, det_interval: int = 1, repeats: int = 2) -> Dict:
-    """Frames/s of ours (batched, one by one) and rtmlib on the scene's frames."""
-    from ..deploy import OnnxPoseModel
-    from ..inference.pipeline import PosePipeline
-    model = OnnxPoseModel(onnx_path)
-    detect, state = truth_detector(scene)
-    frames = scene.frames
+def speed(onnx_path: str, scene: Scene, det_interval: int = 1, repeats: int = 2,
+          block: int = 10, backend: str = 'onnxruntime') -> Dict:
+    """Frames/s of ours (batched, one by one) and rtmlib on the scene's frames, both
+    running ``onnx_path`` on ``backend`` (``onnxruntime``, or ``openvino`` in the
+    precision rtmlib's OpenVINO backend compiles in: OpenVINO's default, bf16 on a CPU
+    with bf16).
 
-    def ours(pose_model) -> float:
+    Interleaved in blocks of ``block`` frames (the order rotating), after one untimed
+    pass: this 2-core VM's speed drifts by +-15% over seconds, which whole runs timed
+    one after the other would read as a difference between them. Blocks, not single
+    frames: ONNX Runtime's threads spin after a run, and would slow the next runner's
+    frame if each frame switched runner.
+    """
+    import os
+    import sys
+
+    from ..deploy import OnnxPoseModel, OpenVINOPoseModel
+    from ..inference.pipeline import PosePipeline
+    detect, state = truth_detector(scene)
+
+    devnull = open(os.devnull, 'w')
+    stdout, sys.stdout = sys.stdout, devnull  # rtmlib prints on load
+    try:
+        from rtmlib import RTMPose
+        rtmlib_pose = RTMPose(onnx_path, model_input_size=(192, 256), backend=backend)
+    finally:
+        sys.stdout = stdout
+    if backend == 'openvino':
+        import openvino as ov
+        hint = rtmlib_pose.compiled_model.get_property('INFERENCE_PRECISION_HINT')
+        model = OpenVINOPoseModel(onnx_path, 'bf16' if hint == ov.Type.bf16 else 'fp32')
+    else:
+        model = OnnxPoseModel(onnx_path)
+    if tuple(model.input_size) != (192, 256):
+        raise ValueError(f'a 256x192 model is expected, got {model.input_size}')
+
+    def ours(pose_model):
         pipe = PosePipeline(pose_model, detector=detect, det_interval=det_interval,
                             smoothing=SMOOTHING)
+        return pipe, pipe.reset
+
+    def rtmlib():
+        return (lambda img: rtmlib_pose(img, bboxes=detect(img)[:, :4].tolist())), lambda: None
+
+    runners = dict(batched=ours(model), one_by_one=ours(_OneByOne(model)), rtmlib=rtmlib())
+    seconds = {k: 0.0 for k in runners}
+    names = list(runners)
+    for rep in range(repeats + 1):  # the first pass warms up, untimed
+        for _, reset in runners.values():
+            reset()
+        for i, first in enumerate(range(0, len(scene.frames), block)):
+            shift = (i + rep) % len(names)
+            for name in names[shift:] + names[:shift]:
+                for f in range(first, min(first + block, len(scene.frames))):
+                    state['frame'] = f
+                    t0 = time.perf_counter()
+                    runners[name][0](scene.frames[f])
+                    if rep:
+                        seconds[name] += time.perf_counter() - t0
+    fps = {k: repeats * len(scene.frames) / v for k, v in seconds.items()}
+    fps['ratio_vs_rtmlib'] = fps['batched'] / fps['rtmlib']
+    fps['precision'] = getattr(model, 'precision', 'fp32')
+    return fps
+
+
+class _NetworkCost:
+    """A pose network that runs on every call (its cost is what is measured) but
+    returns a standing pose filling each crop, as random weights find no pose: boxes
+    from poses between detections then behave as with a trained model."""
+
+    def __init__(self, model):
+        from .synthetic import TEMPLATE
+        self.model, self.input_size = model, model.input_size
+        w, h = model.input_size
+        self.pose = TEMPLATE * (h / 1.25) + np.array([w / 2, h / 2], np.float32)
+
+    def __call__(self, crops):
+        self.model(crops)
+        b = len(crops)
+        return np.repeat(self.pose[None], b, 0), np.full((b, len(self.pose)), 0.9, np.float32)
+
+
+def _with_true_boxes(detector, truth):
+    """The detector network runs; the scene's true boxes are returned."""
+
+    def detect(image):
+        detector(image)
+        return truth(image)
+
+    return detect
+
+
+#: (pose backend, pose precision) of :func:`cpu_backends_speed`, the baseline first
+PIPELINE_VARIANTS = [('onnxruntime', 'fp32'), ('openvino', 'bf16'), ('openvino', 'int8')]
+
+
+def cpu_backends_speed(scene: Scene, pose_onnx: str, det_onnx: str, calibration: np.ndarray,
+                       work_dir: str, threads: int = 0, det_interval: int = 5,
+                       det_size: int = 320, repeats: int = 2,
+                       variants=PIPELINE_VARIANTS) -> Dict:
+    """Frames/s of the whole pipeline (detector every ``det_interval`` frames, pose on
+    every crop in one batched forward, NMS, tracking, One-Euro) per CPU backend.
+
+    The pose model runs on ``variants``; its detector on ONNX Runtime fp32 next to an
+    ONNX Runtime pose model, else on OpenVINO bf16 (f32 where the CPU has no bf16). The
+    networks' weights are random, so they run for their cost and the scene's true boxes
+    and a standing pose stand in for their outputs (see :class:`_NetworkCost`).
+    Returns {name: frames/s} and the ratio of each to the first.
+    """
+    import os.path as osp
+
+    from ..deploy.export import capabilities_allow
+    from ..deploy.onnx import OnnxPoseModel
+    from ..deploy.openvino import OpenVINOPoseModel, to_openvino
+    from ..inference.detector import OnnxDetector, OpenVINODetector
+    from ..inference.pipeline import PosePipeline
+    variants = [v for v in variants if capabilities_allow(*v)]
+    det_precision = 'bf16' if capabilities_allow('openvino', 'bf16') else 'fp32'
+    truth, state = truth_detector(scene)
+    pipelines = {}
+    for backend, precision in variants:
+        if backend == 'onnxruntime':
+            pose = OnnxPoseModel(pose_onnx, threads=threads)
+            det = OnnxDetector(det_onnx, det_size, threads)
+        else:
+            path = pose_onnx
+            if precision == 'int8':
+                path = to_openvino(pose_onnx, osp.join(work_dir, 'pose_int8.xml'), 'int8',
+                                   calibration)
+            pose = OpenVINOPoseModel(path, precision, threads)
+            det = OpenVINODetector(det_onnx, det_size, threads, det_precision)
+        name = f'{backend} {precision}'
+        if backend == 'openvino':
+            name += f' (detector {det_precision})'
+        pipelines[name] = (_NetworkCost(pose), _with_true_boxes(det, truth))
+
+    def fps(pose, det) -> float:
+        pipe = PosePipeline(pose, detector=det, det_interval=det_interval, smoothing=SMOOTHING)
         t0 = time.perf_counter()
-        for f, img in enumerate(frames):
+        for f, img in enumerate(scene.frames):
             state['frame'] = f
             pipe(img)
-        return len(frames) / (time.perf_counter() - t0)
+        return len(scene.frames) / (time.perf_counter() - t0)
 
-    def rtmlib_fps() -> float:
-        import os
-        import sys
-        from rtmlib import RTMPose
-        devnull = open(os.devnull, 'w')
-        stdout, sys.stdout = sys.stdout, devnull  # rtmlib prints on load
-        try:
-            pose = RTMPose(onnx_path, model_input_size=model.input_size, backend='onnxruntime')
-        finally:
-            sys.stdout = stdout
-        t0 = time.perf_counter()
-        for f, img in enumerate(frames):
-            state['frame'] = f
-            pose(img, bboxes=detect(img)[:, :4].tolist())
-        return len(frames) / (time.perf_counter() - t0)
-
-    results = dict(batched=[], one_by_one=[], rtmlib=[])
+    for pose, det in pipelines.values():  # warm-up: OpenVINO compiles each batch size once
+        fps(pose, det)
+    results: Dict[str, List[float]] = {k: [] for k in pipelines}
     for _ in range(repeats):  # interleaved
-        results['batched'].append(ours(model))
-        results['one_by_one'].append(ours(_OneByOne(model)))
-        results['rtmlib'].append(rtmlib_fps())
-    fps = {k: float(np.median(v)) for k, v in results.items()}
-    fps['ratio_vs_rtmlib'] = fps['batched'] / fps['rtmlib']
-    return fps
+        for name, (pose, det) in pipelines.items():
+            results[name].append(fps(pose, det))
+    out = {k: float(np.median(v)) for k, v in results.items()}
+    base = next(iter(out.values()))
+    return dict(fps=out, ratio={k: v / base for k, v in out.items()})
+
+
+def cpu_backends_table(threads=(1, 0), people=(1, 6), frames: int = 60) -> None:
+    """Print :func:`cpu_backends_speed` for RTMDet-nano + RTMPose-m (random weights)."""
+    import os
+    import tempfile
+
+    import torch
+    from mmengine.runner.checkpoint import save_checkpoint
+
+    from ..analysis import build_model
+    from ..apis.runner import find_config
+    from ..demo import default_data_root
+    from ..deploy.export import calibration_crops
+    from ..deploy.onnx import export_onnx
+    from ..inference.detector import export_detector
+    from .deployment import CASES, _mmpose_config, shared_checkpoint
+    from .synthetic import make_scene
+    with tempfile.TemporaryDirectory() as tmp:
+        _, inp, ours_cfg, ref = next(c for c in CASES if c[0] == 'm' and c[1] == (192, 256))
+        pose_ckpt = shared_checkpoint(_mmpose_config(ref), os.path.join(tmp, 'm.pth'))
+        pose_onnx = export_onnx(find_config(ours_cfg), pose_ckpt, os.path.join(tmp, 'pose'),
+                                input_size=inp)
+        det_model, _ = build_model('rtmdet_nano_320-8xb32_coco-person.py')
+        torch.manual_seed(0)
+        det_model.init_weights()
+        det_ckpt = os.path.join(tmp, 'nano.pth')
+        save_checkpoint(dict(state_dict=det_model.state_dict(), meta=dict()), det_ckpt)
+        det_onnx = export_detector('rtmdet_nano_320-8xb32_coco-person.py', det_ckpt,
+                                   os.path.join(tmp, 'det'), 320)
+        calibration = calibration_crops(default_data_root(), inp)
+        print('RTMDet-nano 320 + RTMPose-m 256x192, detection every 5th frame, '
+              f'{frames} frames, frames/s (median of 2, interleaved)')
+        print('| people | threads | pose backend | frames/s | vs ONNX Runtime fp32 |\n'
+              '|---|---|---|---|---|', flush=True)
+        for n in people:
+            scene = make_scene(people=n, frames=frames)
+            for t in threads:
+                r = cpu_backends_speed(scene, pose_onnx, det_onnx, calibration, tmp, threads=t)
+                for name, fps in r['fps'].items():
+                    print(f"| {n} | {t or os.cpu_count()} | {name} | {fps:.1f} | "
+                          f"{r['ratio'][name]:.2f}x |", flush=True)

@@ -30,6 +30,14 @@ PRECISIONS = dict(onnxruntime=('fp32', 'fp16', 'int8'), ncnn=('fp32', 'fp16'),
                   tensorrt=('fp32', 'fp16'), openvino=('fp32', 'bf16', 'int8'))
 
 
+def capabilities_allow(backend: str, precision: str) -> bool:
+    """Whether this CPU can run a CPU backend's precision (OpenVINO bf16 needs bf16)."""
+    if backend == 'openvino' and precision == 'bf16':
+        from .openvino import capabilities
+        return 'BF16' in capabilities()
+    return True
+
+
 def deploy_config_name(backend: str, precision: str, input_size: Sequence[int],
                        decode_in_graph: bool = False) -> str:
     """Our deploy config for a backend, precision and input size (w, h)."""

@@ -139,29 +139,18 @@ def build_detector(spec: Optional[str], checkpoint: Optional[str], size: int,
     runs next to a bf16 detector where the CPU has bf16)."""
     if not spec:
         return None
-    from .detector import OnnxDetector, OpenVINODetector
+    from .detector import OnnxDetector, OpenVINODetector, export_detector
     if spec.endswith('.onnx'):
         onnx_path = spec
     else:
         from .models import resolve
         config, ckpt = resolve(spec, checkpoint)
-        out = osp.join(CACHE, 'onnx', osp.splitext(osp.basename(ckpt))[0])
-        onnx_path = osp.join(out, 'end2end.onnx')
-        if not osp.isfile(onnx_path):
-            from mmdeploy.apis import torch2onnx
-            from mmengine.config import Config
-
-            import numpy as np
-
-            from ..apis.runner import find_config
-            deploy_cfg = Config.fromfile(find_config('detection_onnxruntime_dynamic.py'))
-            os.makedirs(out, exist_ok=True)
-            torch2onnx(np.full((size, size, 3), 114, np.uint8), out, 'end2end.onnx',
-                       deploy_cfg, Config.fromfile(config), ckpt, 'cpu')
+        onnx_path = export_detector(config, ckpt, osp.join(
+            CACHE, 'onnx', osp.splitext(osp.basename(ckpt))[0]), size)
     if backend == 'openvino':
         if precision not in ('fp32', 'bf16'):
-            from ..deploy.cpu import BF16_FLAGS, cpu_flags
-            precision = 'bf16' if cpu_flags() & BF16_FLAGS else 'fp32'
+            from ..deploy.export import capabilities_allow
+            precision = 'bf16' if capabilities_allow('openvino', 'bf16') else 'fp32'
         return OpenVINODetector(onnx_path, size=size, threads=threads, precision=precision)
     return OnnxDetector(onnx_path, size=size, threads=threads)
 

@@ -28,6 +28,25 @@ def letterbox(image: np.ndarray, size: int) -> Tuple[np.ndarray, float]:
     return np.ascontiguousarray(x), scale
 
 
+def export_detector(config: str, checkpoint: Optional[str], out_dir: str, size: int) -> str:
+    """MMDeploy ``torch2onnx`` of an RTMDet config (NMS in the graph), once: returns
+    ``out_dir/end2end.onnx``. ``checkpoint`` None keeps the initial weights."""
+    onnx_path = osp.join(out_dir, 'end2end.onnx')
+    if osp.isfile(onnx_path):
+        return onnx_path
+    import os
+
+    from mmdeploy.apis import torch2onnx
+    from mmengine.config import Config
+
+    from ..apis.runner import find_config
+    deploy_cfg = Config.fromfile(find_config('detection_onnxruntime_dynamic.py'))
+    os.makedirs(out_dir, exist_ok=True)
+    torch2onnx(np.full((size, size, 3), 114, np.uint8), out_dir, 'end2end.onnx', deploy_cfg,
+               Config.fromfile(find_config(config)), checkpoint, 'cpu')
+    return onnx_path
+
+
 class _RTMDet:
     """Letterbox, run, keep the person class, boxes back to image pixels."""
     size: int
