@@ -50,13 +50,13 @@ if __name__ == '__main__':
             size, inp, ours_cfg, ref = CASES[0]
             ckpt = shared_checkpoint(_mmpose_config(ref), osp.join(tmp, 't.pth'))
             onnx = export_onnx(find_config(ours_cfg), ckpt, tmp, input_size=inp)
-        print(f'\nspeed: {args.people} people, RTMPose-t, frames/s over 2 passes after a '
+        print(f'\nspeed: {args.people} people, RTMPose-t, frames/s over 4 passes after a '
               'warm-up one, interleaved in blocks of 10 frames')
         print('| backend | detect every | ours, batched | ours, one crop at a time | rtmlib | '
               'ours / rtmlib |\n|---|---|---|---|---|---|')
         for backend in ('onnxruntime', 'openvino'):
             for k in (1, 5):
-                s = speed(onnx, scene, k, backend=backend)
+                s = speed(onnx, scene, k, repeats=4, backend=backend)
                 print(f"| {backend} {s['precision']} | {k} | {s['batched']:.1f} | "
                       f"{s['one_by_one']:.1f} | {s['rtmlib']:.1f} | "
                       f"{s['ratio_vs_rtmlib']:.2f} |", flush=True)
