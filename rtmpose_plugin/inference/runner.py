@@ -33,7 +33,7 @@ def iter_frames(source: Union[str, int]) -> Iterator[Frame]:
         ValueError: a file of an unknown type, or a camera/video that cannot be opened.
     """
     if isinstance(source, int) or (isinstance(source, str) and source.isdigit()):
-        yield from _iter_video(int(source), f'camera{source}')
+        yield from _iter_video(int(source), f'camera{source}', live=True)
         return
     if not osp.exists(source):
         raise FileNotFoundError(f'input {source!r} does not exist')
@@ -60,19 +60,23 @@ def _read_image(path: str) -> Frame:
     return osp.basename(path), image, None, None
 
 
-def _iter_video(source: Union[str, int], stem: str) -> Iterator[Frame]:
+def _iter_video(source: Union[str, int], stem: str, live: bool = False) -> Iterator[Frame]:
+    """Frames of a video file (timestamps from its frame rate) or a camera (``live``:
+    wall-clock timestamps, as a camera's reported rate is often 0 or nominal)."""
     cap = cv2.VideoCapture(source)
     if not cap.isOpened():
         raise ValueError(f'cannot open video {source!r} (missing codec, not a video, or no '
                          'camera at that index)')
     fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
     index = 0
+    start = time.perf_counter()
     try:
         while True:
             ok, frame = cap.read()
             if not ok or frame is None:
                 break
-            yield f'{stem}_{index:06d}', frame, index / fps, None
+            t = time.perf_counter() - start if live else index / fps
+            yield f'{stem}_{index:06d}', frame, t, None
             index += 1
     finally:
         cap.release()
@@ -105,6 +109,10 @@ def run(pipeline: PosePipeline, source: Union[str, int], out_dir: str,
         save_frames: bool = True) -> Dict[str, object]:
     """The pipeline over every frame of ``source``; returns a summary.
 
+    Every frame's JSON line is flushed before the next frame is read. Ctrl-C (a camera
+    runs until stopped) ends the run cleanly: the annotated video is closed so that it
+    plays, and the summary says ``interrupted``.
+
     Args:
         boxes_for: ``frame name -> boxes`` to use instead of the detector (bundled
             detections), or None.
@@ -120,43 +128,50 @@ def run(pipeline: PosePipeline, source: Union[str, int], out_dir: str,
     frames = people = errors = 0
     start = time.perf_counter()
     bar = tqdm(iter_frames(source), disable=not progress, unit='frame', dynamic_ncols=True)
+    interrupted = False
     with open(results_path, 'w') as log:
-        for name, image, t, error in bar:
-            if max_frames is not None and frames >= max_frames:
-                break
-            if error is None:
-                try:
-                    image = to_bgr_uint8(image)  # once: the pipeline and the drawing share it
-                    boxes = boxes_for(name) if boxes_for else None
-                    result = pipeline(image, boxes=boxes, timestamp=t)
-                except ValueError as err:  # an image that is no image (1-D, no pixels, ...)
-                    error = str(err)
-            if error is not None:
-                log.write(json.dumps(dict(name=name, error=error)) + '\n')
+        try:
+            for name, image, t, error in bar:
+                if max_frames is not None and frames >= max_frames:
+                    break
+                if error is None:
+                    try:
+                        image = to_bgr_uint8(image)  # once: the pipeline and the drawing share it
+                        boxes = boxes_for(name) if boxes_for else None
+                        result = pipeline(image, boxes=boxes, timestamp=t)
+                    except ValueError as err:  # an image that is no image (1-D, no pixels, ...)
+                        error = str(err)
+                if error is not None:
+                    log.write(json.dumps(dict(name=name, error=error)) + '\n')
+                    log.flush()
+                    errors += 1
+                    continue
+                record = dict(name=name, **result.to_json())
+                log.write(json.dumps(record) + '\n')
                 log.flush()
-                errors += 1
-                continue
-            record = dict(name=name, **result.to_json())
-            log.write(json.dumps(record) + '\n')
-            log.flush()
-            frames += 1
-            people += len(result.instances)
-            if save_frames:
-                canvas = draw(image, result, skeleton, pipeline.kpt_thr)
-                if is_video:
-                    if writer is None:
-                        h, w = canvas.shape[:2]
-                        writer = cv2.VideoWriter(osp.join(out_dir, 'annotated.mp4'),
-                                                 cv2.VideoWriter_fourcc(*'mp4v'), 30.0, (w, h))
-                    writer.write(canvas)
-                else:
-                    cv2.imwrite(osp.join(out_dir, osp.splitext(name)[0] + '.jpg'), canvas)
-            bar.set_postfix(fps=f'{frames / (time.perf_counter() - start):.1f}', people=people)
-    if writer is not None:
-        writer.release()
+                frames += 1
+                people += len(result.instances)
+                if save_frames:
+                    canvas = draw(image, result, skeleton, pipeline.kpt_thr)
+                    if is_video:
+                        if writer is None:
+                            h, w = canvas.shape[:2]
+                            writer = cv2.VideoWriter(osp.join(out_dir, 'annotated.mp4'),
+                                                     cv2.VideoWriter_fourcc(*'mp4v'), 30.0, (w, h))
+                        writer.write(canvas)
+                    else:
+                        cv2.imwrite(osp.join(out_dir, osp.splitext(name)[0] + '.jpg'), canvas)
+                bar.set_postfix(fps=f'{frames / (time.perf_counter() - start):.1f}', people=people)
+        except KeyboardInterrupt:  # a camera runs until stopped: keep what was done
+            interrupted = True
+        finally:
+            bar.close()
+            if writer is not None:
+                writer.release()
     seconds = time.perf_counter() - start
     return dict(frames=frames, people=people, errors=errors, seconds=round(seconds, 2),
-                fps=round(frames / seconds, 2) if seconds > 0 else 0.0, results=results_path)
+                fps=round(frames / seconds, 2) if seconds > 0 else 0.0, results=results_path,
+                interrupted=interrupted)
 
 
 def coco_detections(det_file: str, ann_file: str, score_thr: float = 0.5) -> Callable:

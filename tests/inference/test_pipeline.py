@@ -167,3 +167,68 @@ def test_truncated_video_keeps_the_frames_before_the_damage(pose_model, tmp_path
     cut_mp4.write_bytes(open(video, 'rb').read()[:20000])
     with pytest.raises(ValueError, match='cannot open video'):
         list(iter_frames(str(cut_mp4)))
+
+
+class FakeCamera:
+    """cv2.VideoCapture for a camera index: the same real image again and again, with
+    a nominal rate of 0 (as many webcams report); Ctrl-C after ``stop_after`` frames."""
+    opened: list = []
+
+    def __init__(self, index, stop_after=4, rate=0.0, delay=0.0):
+        assert isinstance(index, int)
+        FakeCamera.opened.append(index)
+        self.frame, self.count, self.stop_after = image(), 0, stop_after
+        self.rate, self.delay = rate, delay
+
+    def isOpened(self):
+        return True
+
+    def get(self, prop):
+        return self.rate
+
+    def read(self):
+        import time
+        time.sleep(self.delay)
+        self.count += 1
+        if self.count > self.stop_after:
+            raise KeyboardInterrupt  # the user stops the camera
+        return True, self.frame.copy()
+
+    def release(self):
+        pass
+
+
+def test_camera_runs_until_ctrl_c_and_keeps_everything(pose_model, tmp_path, monkeypatch):
+    import rtmpose_plugin.inference.runner as runner
+    real = cv2.VideoCapture
+    monkeypatch.setattr(runner.cv2, 'VideoCapture',
+                        lambda src: FakeCamera(src) if isinstance(src, int) else real(src))
+    FakeCamera.opened = []
+    boxes = np.array([[100, 50, 300, 400, 0.9]], np.float32)
+    try:
+        summary = run(PosePipeline(pose_model, detector=lambda im: boxes), '0', str(tmp_path),
+                      progress=False)
+    except KeyboardInterrupt:
+        pytest.fail('Ctrl-C escaped run(): the annotated video is left unfinished')
+    assert FakeCamera.opened == [0]
+    assert summary['interrupted'] and summary['frames'] == 4 and summary['errors'] == 0
+    lines = [json.loads(l) for l in open(tmp_path / 'results.jsonl')]
+    assert [l['name'] for l in lines] == [f'camera0_{i:06d}' for i in range(4)]
+    # the annotated video was closed: it plays back with every frame written
+    cap = cv2.VideoCapture(str(tmp_path / 'annotated.mp4'))
+    assert int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == 4
+    cap.release()
+
+
+def test_camera_timestamps_are_wall_clock(monkeypatch):
+    import rtmpose_plugin.inference.runner as runner
+    # a camera claiming 1000 frames/s that delivers one every 20 ms
+    monkeypatch.setattr(runner.cv2, 'VideoCapture',
+                        lambda src: FakeCamera(src, stop_after=3, rate=1000.0, delay=0.02))
+    frames = []
+    with pytest.raises(KeyboardInterrupt):
+        for frame in iter_frames(0):
+            frames.append(frame)
+    ts = [t for _, _, t, _ in frames]
+    assert len(ts) == 3 and all(b - a >= 0.019 for a, b in zip(ts, ts[1:]))
+    assert ts[-1] < 5.0  # seconds since the camera opened, not index / a nominal rate
