@@ -137,6 +137,8 @@ class OpenVINOModel:
             precision = recorded or 'fp32'
         if precision == 'int8' and recorded != 'int8':
             raise ValueError(f'{path} is not an INT8 model: deploy it with precision int8')
+        if recorded == 'int8':
+            precision = 'int8'  # quantized: its float remainder runs in f32
         self.precision, self.path, self.threads = precision, path, threads
         if input_shape is not None:
             self.model.reshape({self.model.inputs[0]: list(input_shape)})

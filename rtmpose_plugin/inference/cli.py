@@ -47,6 +47,12 @@ def choose_backend(backend: str, precision: str, calibration: Optional[str] = No
         backend = 'ncnn' if backend == 'auto' else backend
     elif model.endswith('.xml'):
         backend = 'openvino' if backend == 'auto' else backend
+        if precision == 'auto' and osp.isfile(model):
+            import openvino as ov
+
+            from ..deploy.openvino import saved_precision
+            if saved_precision(ov.Core().read_model(model)) == 'int8':
+                return 'openvino', 'int8', 'an INT8 model'
     best = pick_cpu_backend(calibration=bool(calibration))
     if backend == 'auto' and precision == 'auto':
         return best.backend, best.precision, best.reason
@@ -68,7 +74,7 @@ def choose_backend(backend: str, precision: str, calibration: Optional[str] = No
     if precision not in BACKEND_PRECISIONS.get(backend, ()):
         raise ValueError(f'{backend} has no {precision}; it has '
                          f'{", ".join(BACKEND_PRECISIONS.get(backend, ()))}')
-    if precision == 'int8' and not calibration:
+    if precision == 'int8' and not calibration and not model.endswith('.xml'):
         raise ValueError('int8 needs calibration data: --calibration DATA (a folder laid '
                          'out like the sample data, with coco/test_coco.json)')
     return backend, precision, reason

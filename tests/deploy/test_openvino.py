@@ -95,6 +95,12 @@ def test_openvino_int8_is_quantized_and_keeps_the_poses(export, people, referenc
     kp, scores = model(people.crops)
     dev = confident_deviation(kp, reference)
     record_property('openvino_int8_mean_px', float(dev.mean()))
+    # an INT8 IR stays INT8 whatever float precision is asked, and the CLI says so
+    from rtmpose_plugin.inference.cli import choose_backend
+    assert OpenVINOModel(out['model'], precision='bf16' if HAS_BF16 else 'fp32').precision \
+        == 'int8'
+    assert choose_backend('auto', 'auto', model=out['model'])[:2] == ('openvino', 'int8')
+    assert choose_backend('openvino', 'int8', model=out['model'])[:2] == ('openvino', 'int8')
     # most keypoints within a bin or so; a few of this 4-image model's weak peaks jump
     assert np.median(dev) <= 1.0 and np.mean(dev <= 5.0) >= 0.9
     assert coco_keypoint_ap(people, kp, scores, INPUT) >= reference['ap'] - 0.05
