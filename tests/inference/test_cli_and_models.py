@@ -53,16 +53,21 @@ def test_cli_picks_the_fastest_cpu_backend_and_says_which(onnx_model, tmp_path, 
     assert np.median(np.abs(kp_a - kp_b)) <= 1.0  # the same poses, image pixels
 
 
-def test_cli_openvino_int8_calibrated_on_the_samples(onnx_model, tmp_path, monkeypatch):
+@pytest.mark.parametrize('backend, suffix', [('openvino', '.xml'), ('onnxruntime', '.onnx')])
+def test_cli_int8_calibrated_on_the_samples(onnx_model, tmp_path, monkeypatch, backend, suffix):
     import rtmpose_plugin.inference.cli as cli
     monkeypatch.setattr(cli, 'CACHE', str(tmp_path / 'cache'))
-    summary = _cli_on_samples(onnx_model, tmp_path / 'int8', '--backend', 'openvino',
-                              '--precision', 'int8', '--calibration', SHARED_DATA)
-    assert (summary['backend'], summary['precision']) == ('openvino', 'int8')
-    assert summary['people'] >= 10 and summary['errors'] == 0
-    xml = [osp.join(d, f) for d, _, fs in os.walk(tmp_path / 'cache') for f in fs
-           if f.endswith('.xml')]
-    assert len(xml) == 1  # quantized once, cached
+    stamps = []
+    for attempt in ('first', 'cached'):
+        summary = _cli_on_samples(onnx_model, tmp_path / attempt, '--backend', backend,
+                                  '--precision', 'int8', '--calibration', SHARED_DATA)
+        assert (summary['backend'], summary['precision']) == (backend, 'int8')
+        assert summary['people'] >= 10 and summary['errors'] == 0
+        made = [osp.join(d, f) for d, _, fs in os.walk(tmp_path / 'cache') for f in fs
+                if f.endswith(suffix)]
+        assert len(made) == 1
+        stamps.append(os.stat(made[0]).st_mtime_ns)
+    assert stamps[0] == stamps[1]  # quantized once, then taken from the cache
     with pytest.raises(SystemExit):  # int8 without data: a usage error, said up front
         _cli_on_samples(onnx_model, tmp_path / 'x', '--backend', 'openvino', '--precision',
                         'int8')
