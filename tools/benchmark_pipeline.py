@@ -34,12 +34,14 @@ if __name__ == '__main__':
     scene = make_scene(people=args.people)
     print(f'quality: {args.people} people, {len(scene.frames)} frames, dot "pose model" with '
           '1.5 px jitter, true boxes')
-    print('| detect every | One-Euro | ID switches | jitter (px/frame^2) | error (px) | matched |')
-    print('|---|---|---|---|---|---|')
+    print('| detect every | re-detect when derived boxes overlap (IoU) | One-Euro | ID switches | '
+          'jitter (px/frame^2) | error (px) | matched | frames detected |')
+    print('|---|---|---|---|---|---|---|---|')
     for r in quality(scene):
-        print(f"| {r['det_interval']} | {'on' if r['one_euro'] else 'off'} | "
-              f"{r['id_switches']:.0f} | {r['jitter']:.2f} | {r['error']:.2f} | "
-              f"{r['matched']:.2f} |", flush=True)
+        print(f"| {r['det_interval']} | {r['redetect_iou'] or '-'} | "
+              f"{'on' if r['one_euro'] else 'off'} | {r['id_switches']:.0f} | "
+              f"{r['jitter']:.2f} | {r['error']:.2f} | {r['matched']:.2f} | "
+              f"{r['detections']:.0f} / {len(scene.frames)} |", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         onnx = args.onnx
         if onnx is None:

@@ -108,14 +108,21 @@ def truth_detector(scene: Scene, margin: float = 10.0):
 
 
 def evaluate(scene: Scene, det_interval: int = 1, smoothing: Optional[Dict] = None,
-             noise: float = 1.5) -> Dict[str, float]:
-    """Run the pipeline over the scene; ID switches, jitter and error."""
+             noise: float = 1.5, redetect_iou: Optional[float] = None) -> Dict[str, float]:
+    """Run the pipeline over the scene; ID switches, jitter, error, and how many frames
+    ran the detector."""
     from scipy.optimize import linear_sum_assignment
 
     from ..inference.pipeline import PosePipeline
-    detect, state = truth_detector(scene)
+    truth, state = truth_detector(scene)
+    calls = []
+
+    def detect(image):
+        calls.append(state['frame'])
+        return truth(image)
+
     pipe = PosePipeline(DotPoseModel(noise=noise), detector=detect, det_interval=det_interval,
-                        smoothing=smoothing, fps=30.0)
+                        smoothing=smoothing, fps=30.0, redetect_iou=redetect_iou)
     frames, people = scene.keypoints.shape[:2]
     tracks: List[Dict[int, Tuple[int, np.ndarray]]] = []
     for f in range(frames):
@@ -151,4 +158,5 @@ def evaluate(scene: Scene, det_interval: int = 1, smoothing: Optional[Dict] = No
                 accel.append(np.linalg.norm(a - truth, axis=-1)[vis])
     return dict(id_switches=float(switches), jitter=float(np.concatenate(accel).mean()),
                 error=float(np.concatenate(errors).mean()),
-                matched=float(sum(len(t) for t in tracks)) / (frames * people))
+                matched=float(sum(len(t) for t in tracks)) / (frames * people),
+                detections=float(len(calls)))

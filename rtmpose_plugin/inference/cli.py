@@ -180,6 +180,9 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
     parser.add_argument('--bundled-dets', nargs=2, metavar=('DETS', 'ANN'),
                         help='COCO detection results and the annotation file naming the images')
     parser.add_argument('--det-interval', type=int, default=1, help='detect every K frames')
+    parser.add_argument('--redetect-iou', type=float, default=None,
+                        help='between detections, detect anyway when two pose-derived boxes '
+                             'overlap by more than this IoU (crossings; e.g. 0.8)')
     parser.add_argument('--det-thr', type=float, default=0.5)
     parser.add_argument('--kpt-thr', type=float, default=0.3)
     parser.add_argument('--no-smooth', action='store_true', help='no One-Euro filter')
@@ -212,7 +215,7 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
                             det_score_thr=args.det_thr, kpt_thr=args.kpt_thr,
                             smoothing=None if args.no_smooth else dict(min_cutoff=1.0,
                                                                       beta=0.02),
-                            track=not args.no_track)
+                            track=not args.no_track, redetect_iou=args.redetect_iou)
     summary = run(pipeline, args.input, args.out, skeleton=coco_skeleton(), boxes_for=boxes_for,
                   progress=not args.no_progress, max_frames=args.max_frames)
     summary.update(backend=backend, precision=precision)

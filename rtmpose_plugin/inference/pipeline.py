@@ -102,6 +102,19 @@ def boxes_from_poses(keypoints: np.ndarray, scores: np.ndarray, thr: float,
     return np.array(boxes, np.float32).reshape(-1, 4)
 
 
+def max_pairwise_iou(boxes: np.ndarray) -> float:
+    """The largest IoU between two different boxes of (N, 4); 0 for fewer than two."""
+    if len(boxes) < 2:
+        return 0.0
+    lo = np.maximum(boxes[:, None, :2], boxes[None, :, :2])
+    hi = np.minimum(boxes[:, None, 2:4], boxes[None, :, 2:4])
+    inter = np.prod(np.clip(hi - lo, 0, None), -1)
+    area = np.prod(np.clip(boxes[:, 2:4] - boxes[:, :2], 0, None), -1)
+    iou = inter / np.maximum(area[:, None] + area[None] - inter, 1e-9)
+    np.fill_diagonal(iou, 0)
+    return float(iou.max())
+
+
 class PosePipeline:
     """Args:
         pose_model: See the module note.
@@ -115,17 +128,22 @@ class PosePipeline:
         smoothing: One-Euro arguments, or None for none.
         track: Assign track IDs.
         fps: Frame rate for the filter's time base when frames carry no timestamp.
+        redetect_iou: Between detections, run the detector anyway when two boxes derived
+            from the previous poses overlap by more than this IoU (people crossing, where
+            a derived box slides onto a neighbour); None: never.
     """
 
     def __init__(self, pose_model: Callable, detector: Optional[Callable] = None,
                  det_interval: int = 1, det_score_thr: float = 0.5, kpt_thr: float = 0.3,
                  nms_thr: float = 0.9, smoothing: Optional[Dict] = None, track: bool = True,
-                 fps: float = 30.0, max_track_age: int = 5) -> None:
+                 fps: float = 30.0, max_track_age: int = 5,
+                 redetect_iou: Optional[float] = None) -> None:
         if det_interval < 1:
             raise ValueError(f'det_interval must be >= 1, got {det_interval}')
         self.pose_model, self.detector = pose_model, detector
         self.det_interval, self.det_score_thr = det_interval, det_score_thr
         self.kpt_thr, self.nms_thr, self.fps = kpt_thr, nms_thr, fps
+        self.redetect_iou = redetect_iou
         self.tracker = Tracker(max_age=max_track_age, smoothing=smoothing) if track else None
         self.frame = 0
         self._last: List[PoseInstance] = []
@@ -142,14 +160,18 @@ class PosePipeline:
             if boxes.shape[1] == 4:
                 boxes = np.concatenate([boxes, np.ones((len(boxes), 1), np.float32)], 1)
             return boxes, 'given', False
-        if self.frame % self.det_interval == 0 or not self._last:
+        derived = None
+        if self.frame % self.det_interval != 0 and self._last:
+            kp = np.stack([i.keypoints for i in self._last])
+            sc = np.stack([i.keypoint_scores for i in self._last])
+            derived = boxes_from_poses(kp, sc, self.kpt_thr)
+            if self.redetect_iou is not None and max_pairwise_iou(derived) > self.redetect_iou:
+                derived = None
+        if derived is None:
             if self.detector is None:
                 raise ValueError('no detector: pass the boxes of each frame')
             dets = np.asarray(self.detector(image), np.float32).reshape(-1, 5)
             return dets[dets[:, 4] >= self.det_score_thr], 'detector', True
-        kp = np.stack([i.keypoints for i in self._last])
-        sc = np.stack([i.keypoint_scores for i in self._last])
-        derived = boxes_from_poses(kp, sc, self.kpt_thr)
         return np.concatenate([derived, np.ones((len(derived), 1), np.float32)], 1), 'pose', False
 
     def __call__(self, image: np.ndarray, boxes: Optional[np.ndarray] = None,
