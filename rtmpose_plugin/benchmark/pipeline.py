@@ -196,8 +196,13 @@ def cpu_backends_speed(scene: Scene, pose_onnx: str, det_onnx: str, calibration:
     return dict(fps=out, ratio={k: v / base for k, v in out.items()})
 
 
-def cpu_backends_table(threads=(1, 0), people=(1, 6), frames: int = 60) -> None:
-    """Print :func:`cpu_backends_speed` for RTMDet-nano + RTMPose-m (random weights)."""
+CPU_BACKENDS_HEADER = ('| people | threads | pose backend | frames/s | vs ONNX Runtime fp32 |\n'
+                       '|---|---|---|---|---|')
+
+
+def cpu_backends_rows(threads=(1, 0), people=(1, 6), frames: int = 60):
+    """Table rows of :func:`cpu_backends_speed` for RTMDet-nano + RTMPose-m (random
+    weights), one at a time as they are measured."""
     import os
     import tempfile
 
@@ -225,14 +230,10 @@ def cpu_backends_table(threads=(1, 0), people=(1, 6), frames: int = 60) -> None:
         det_onnx = export_detector('rtmdet_nano_320-8xb32_coco-person.py', det_ckpt,
                                    os.path.join(tmp, 'det'), 320)
         calibration = calibration_crops(default_data_root(), inp)
-        print('RTMDet-nano 320 + RTMPose-m 256x192, detection every 5th frame, '
-              f'{frames} frames, frames/s (median of 2, interleaved)')
-        print('| people | threads | pose backend | frames/s | vs ONNX Runtime fp32 |\n'
-              '|---|---|---|---|---|', flush=True)
         for n in people:
             scene = make_scene(people=n, frames=frames)
             for t in threads:
                 r = cpu_backends_speed(scene, pose_onnx, det_onnx, calibration, tmp, threads=t)
                 for name, fps in r['fps'].items():
-                    print(f"| {n} | {t or os.cpu_count()} | {name} | {fps:.1f} | "
-                          f"{r['ratio'][name]:.2f}x |", flush=True)
+                    yield (f"| {n} | {t or os.cpu_count()} | {name} | {fps:.1f} | "
+                           f"{r['ratio'][name]:.2f}x |")

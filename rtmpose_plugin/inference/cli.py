@@ -203,7 +203,8 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
                                                     args.calibration, args.pose)
     except ValueError as e:
         parser.error(str(e))
-    print(f'backend: {backend} {precision} ({reason})', flush=True)
+    from mmengine.logging import MMLogger
+    MMLogger.get_instance('rtmpose_plugin.pose').info(f'backend: {backend} {precision} ({reason})')
     pose = build_pose_model(args.pose, args.pose_checkpoint, backend, args.threads, precision,
                             args.calibration)
     size = args.det_size or (320 if args.det and 'nano' in args.det else 640)
