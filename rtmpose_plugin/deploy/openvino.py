@@ -11,12 +11,14 @@ Precision: ``int8`` is a property of the IR (NNCF inserts FakeQuantize nodes); `
 and ``bf16`` are one IR (float32 weights) compiled with a different inference precision.
 :func:`to_openvino` records the precision in the IR's runtime info, which
 :class:`OpenVINOPoseModel` reads, so an ``end2end.xml`` runs as it was deployed.
-OpenVINO picks bf16 by itself on some CPUs (AMX); ``fp32`` is asked for explicitly.
+OpenVINO computes in bf16 by itself on a CPU that has it (seen here on AVX512_BF16, not
+only AMX), so ``fp32`` is asked for explicitly.
 
 Note: B crops, K keypoints, (w, h) the model input.
 """
 from __future__ import annotations
 
+import functools
 import os
 import os.path as osp
 from typing import Dict, Optional, Tuple
@@ -32,6 +34,7 @@ _HINT = dict(fp32='f32', bf16='bf16', int8='f32')
 _RT_KEY = ['rtmpose_plugin', 'precision']
 
 
+@functools.lru_cache(maxsize=None)
 def capabilities() -> Tuple[str, ...]:
     """What OpenVINO says the CPU can compute in (``FP32``, ``BF16``, ``INT8``, ...)."""
     import openvino as ov

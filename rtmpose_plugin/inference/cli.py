@@ -80,12 +80,12 @@ def choose_backend(backend: str, precision: str, calibration: Optional[str] = No
     return backend, precision, reason
 
 
-def _onnx_for(spec: str, checkpoint: Optional[str]) -> tuple:
-    """(ONNX path, config or None) of a pose model given as .onnx, name or config."""
+def _onnx_for(spec: str, checkpoint: Optional[str]) -> str:
+    """The ONNX file of a pose model given as .onnx, name or config (exported once)."""
     if spec.endswith('.onnx'):
         if not osp.isfile(spec):
             raise FileNotFoundError(f'ONNX model {spec} does not exist')
-        return spec, None
+        return spec
     from .models import resolve
     config, ckpt = resolve(spec, checkpoint)
     out = osp.join(CACHE, 'onnx', osp.splitext(osp.basename(ckpt))[0])
@@ -93,7 +93,7 @@ def _onnx_for(spec: str, checkpoint: Optional[str]) -> tuple:
     if not osp.isfile(onnx_path):
         from ..deploy import deploy
         deploy(config, ckpt, out, sdk_meta=False)
-    return onnx_path, config
+    return onnx_path
 
 
 def build_pose_model(spec: str, checkpoint: Optional[str], backend: str, threads: int,
@@ -109,15 +109,16 @@ def build_pose_model(spec: str, checkpoint: Optional[str], backend: str, threads
                              fp16=precision == 'fp16')
     if spec.endswith('.xml'):
         from ..deploy.openvino import OpenVINOPoseModel
-        return OpenVINOPoseModel(spec, None if precision == 'int8' else precision, threads)
+        return OpenVINOPoseModel(spec, precision, threads)
     if backend == 'pytorch':
         from .models import resolve
         return TorchPoseModel(*resolve(spec, checkpoint))
-    onnx_path, _ = _onnx_for(spec, checkpoint)
-    crops = None
-    if precision == 'int8':
+    onnx_path = _onnx_for(spec, checkpoint)
+
+    def crops():
         from ..deploy.export import calibration_crops
-        crops = calibration_crops(calibration, OnnxPoseModel(onnx_path).input_size)
+        return calibration_crops(calibration, OnnxPoseModel(onnx_path).input_size)
+
     cached = osp.join(CACHE, backend, _key(onnx_path, precision, calibration or ''))
     if backend == 'openvino':
         from ..deploy.openvino import OpenVINOPoseModel, to_openvino
@@ -125,7 +126,7 @@ def build_pose_model(spec: str, checkpoint: Optional[str], backend: str, threads
             return OpenVINOPoseModel(onnx_path, precision, threads)
         xml = osp.join(cached, 'end2end_int8.xml')
         if not osp.isfile(xml):
-            to_openvino(onnx_path, xml, 'int8', crops)
+            to_openvino(onnx_path, xml, 'int8', crops())
         return OpenVINOPoseModel(xml, 'int8', threads)
     if precision == 'fp32':
         return OnnxPoseModel(onnx_path, threads=threads)
@@ -133,8 +134,10 @@ def build_pose_model(spec: str, checkpoint: Optional[str], backend: str, threads
     path = osp.join(cached, f'end2end_{precision}.onnx')
     if not osp.isfile(path):
         os.makedirs(cached, exist_ok=True)
-        to_fp16(onnx_path, path) if precision == 'fp16' else quantize_int8(onnx_path, path,
-                                                                           crops)
+        if precision == 'fp16':
+            to_fp16(onnx_path, path)
+        else:
+            quantize_int8(onnx_path, path, crops())
     return OnnxPoseModel(path, threads=threads)
 
 
