@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
 import os.path as osp
 import time
 from dataclasses import dataclass
@@ -39,22 +38,12 @@ class People:
 
 def coco_people(data_root: str, input_size: Sequence[int]) -> People:
     """Crops of the annotated people (with keypoints) of ``coco/test_coco.json``."""
-    import cv2
-
-    from ..core.topdown import crop_person
+    from ..deploy.export import sample_people
     ann_file = osp.join(data_root, 'coco', 'test_coco.json')
     if not osp.isfile(ann_file):
         raise FileNotFoundError(f'{ann_file} does not exist: give the sample data folder')
-    data = json.load(open(ann_file))
-    files = {i['id']: i['file_name'] for i in data['images']}
-    crops, centers, scales, ids = [], [], [], []
-    for a in data['annotations']:
-        if a.get('num_keypoints', 0) == 0:
-            continue
-        image = cv2.imread(osp.join(data_root, 'coco', files[a['image_id']]))
-        crop, (c, s) = crop_person(image, np.array(a['bbox'], np.float32), input_size)
-        crops.append(crop), centers.append(c), scales.append(s), ids.append(a['image_id'])
-    return People(np.stack(crops), np.stack(centers), np.stack(scales), ids, ann_file)
+    crops, centers, scales, ids = zip(*sample_people(data_root, 'coco', input_size))
+    return People(np.stack(crops), np.stack(centers), np.stack(scales), list(ids), ann_file)
 
 
 def coco_keypoint_ap(people: People, keypoints: np.ndarray, scores: np.ndarray,

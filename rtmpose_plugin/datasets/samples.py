@@ -26,6 +26,16 @@ _COCO_LIKE = {
 }
 
 
+# Layouts from a sample folder of the same name: its annotation file, the train / val
+# names it stands for, and the image folder
+_OWN_FOLDER = {
+    'crowdpose': ('test_crowdpose.json',
+                  ('mmpose_crowdpose_trainval.json', 'mmpose_crowdpose_test.json'), 'images'),
+    'mpii': ('test_mpii.json', ('mpii_train.json', 'mpii_val.json'), 'images'),
+    'ap10k': ('test_ap10k.json', ('ap10k-train-split1.json', 'ap10k-val-split1.json'), 'data'),
+}
+
+
 def _link_images(src_dir: str, dst_dir: str) -> None:
     os.makedirs(dst_dir, exist_ok=True)
     for img in glob.glob(osp.join(src_dir, '*.jpg')):
@@ -76,26 +86,16 @@ def make_layout(family: str, root: str, samples: str) -> str:
                                                        'aic_train.json'))
         _link_images(shared('aic'), osp.join(root, 'aic', 'keypoint_train_images_20170902'))
         return root
-    if family == 'crowdpose':
-        src = shared('crowdpose')
-        for name in ('mmpose_crowdpose_trainval.json', 'mmpose_crowdpose_test.json'):
-            _copy(osp.join(src, 'test_crowdpose.json'), osp.join(root, 'annotations', name))
-        _copy(osp.join(src, 'test_crowdpose_det_AP_40.json'),
-              osp.join(root, 'annotations', 'det_for_crowd_test_0.1_0.5.json'))
-        _link_images(src, osp.join(root, 'images'))
-        return root
-    if family == 'mpii':
-        src = shared('mpii')
-        for name in ('mpii_train.json', 'mpii_val.json'):
-            _copy(osp.join(src, 'test_mpii.json'), osp.join(root, 'annotations', name))
-        mpii_headboxes(osp.join(src, 'test_mpii.json'),
-                       osp.join(root, 'annotations', 'mpii_gt_val.mat'))
-        _link_images(src, osp.join(root, 'images'))
-        return root
-    if family == 'ap10k':
-        src = shared('ap10k')
-        for name in ('ap10k-train-split1.json', 'ap10k-val-split1.json'):
-            _copy(osp.join(src, 'test_ap10k.json'), osp.join(root, 'annotations', name))
-        _link_images(src, osp.join(root, 'data'))
+    if family in _OWN_FOLDER:
+        ann, names, images = _OWN_FOLDER[family]
+        src = shared(family)
+        for name in names:
+            _copy(osp.join(src, ann), osp.join(root, 'annotations', name))
+        _link_images(src, osp.join(root, images))
+        if family == 'crowdpose':
+            _copy(osp.join(src, 'test_crowdpose_det_AP_40.json'),
+                  osp.join(root, 'annotations', 'det_for_crowd_test_0.1_0.5.json'))
+        elif family == 'mpii':
+            mpii_headboxes(osp.join(src, ann), osp.join(root, 'annotations', 'mpii_gt_val.mat'))
         return root
     raise ValueError(f'unknown dataset family {family!r}; known: {FAMILIES}')

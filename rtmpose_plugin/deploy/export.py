@@ -78,25 +78,31 @@ SAMPLE_ANNOTATIONS = dict(coco='test_coco.json', aic='test_aic.json',
                           crowdpose='test_crowdpose.json')
 
 
+def sample_people(samples: str, folder: str, input_size: Sequence[int]):
+    """(crop, centre, scale, image id) of each annotated person (with keypoints) in the
+    sample ``folder`` under ``samples``; nothing where its annotation file is missing."""
+    import cv2
+
+    from ..core.topdown import crop_person
+    path = osp.join(samples, folder, SAMPLE_ANNOTATIONS[folder])
+    if not osp.isfile(path):
+        return
+    data = json.load(open(path))
+    images = {i['id']: i['file_name'] for i in data['images']}
+    for a in data['annotations']:
+        if a.get('num_keypoints', 1) == 0:
+            continue
+        image = cv2.imread(osp.join(samples, folder, images[a['image_id']]))
+        crop, (center, scale) = crop_person(image, np.array(a['bbox'], np.float32), input_size)
+        yield crop, center, scale, a['image_id']
+
+
 def calibration_crops(samples: str, input_size: Sequence[int], limit: int = 32,
                       folders: Sequence[str] = ('coco', 'aic')) -> np.ndarray:
     """(N, h, w, 3) uint8 person crops of the annotated people (with keypoints) in the
     sample ``folders`` under ``samples``, for INT8 calibration and parity checks."""
-    import cv2
-
-    from ..core.topdown import crop_person
-    crops = []
-    for folder in folders:
-        path = osp.join(samples, folder, SAMPLE_ANNOTATIONS[folder])
-        if not osp.isfile(path):
-            continue
-        data = json.load(open(path))
-        images = {i['id']: i['file_name'] for i in data['images']}
-        for a in data['annotations']:
-            if a.get('num_keypoints', 1) == 0:
-                continue
-            image = cv2.imread(osp.join(samples, folder, images[a['image_id']]))
-            crops.append(crop_person(image, np.array(a['bbox'], np.float32), input_size)[0])
+    crops = [person[0] for folder in folders
+             for person in sample_people(samples, folder, input_size)]
     if not crops:
         raise FileNotFoundError(f'no person crops found under {samples} '
                                 f'({", ".join(f + "/" for f in folders)})')

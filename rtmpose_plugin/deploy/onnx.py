@@ -67,6 +67,20 @@ def preprocess(crops_bgr: np.ndarray) -> np.ndarray:
     return x
 
 
+def cpu_session(path: str, threads: int = 0, what: str = 'ONNX model'):
+    """An ONNX Runtime CPU session with ``threads`` intra-op threads (0: all cores).
+
+    Raises:
+        FileNotFoundError: ``path`` does not exist (named as ``what``).
+    """
+    import onnxruntime as ort
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'{what} {path} does not exist')
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    return ort.InferenceSession(path, opts, providers=['CPUExecutionProvider'])
+
+
 class OnnxPoseModel:
     """An exported pose model on ONNX Runtime: crops in, keypoints and scores out.
 
@@ -77,12 +91,7 @@ class OnnxPoseModel:
     """
 
     def __init__(self, path: str, split_ratio: float = 2.0, threads: int = 0) -> None:
-        import onnxruntime as ort
-        if not osp.isfile(path):
-            raise FileNotFoundError(f'ONNX model {path} does not exist')
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads
-        self.session = ort.InferenceSession(path, opts, providers=['CPUExecutionProvider'])
+        self.session = cpu_session(path, threads, 'ONNX model')
         self.input_name = self.session.get_inputs()[0].name
         shape = self.session.get_inputs()[0].shape
         self.input_size = (shape[3], shape[2])

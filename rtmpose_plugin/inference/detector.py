@@ -65,12 +65,8 @@ class _RTMDet:
 class OnnxDetector(_RTMDet):
 
     def __init__(self, path: str, size: int = 640, threads: int = 0) -> None:
-        import onnxruntime as ort
-        if not osp.isfile(path):
-            raise FileNotFoundError(f'detector model {path} does not exist')
-        opts = ort.SessionOptions()
-        opts.intra_op_num_threads = threads
-        self.session = ort.InferenceSession(path, opts, providers=['CPUExecutionProvider'])
+        from ..deploy.onnx import cpu_session
+        self.session = cpu_session(path, threads, 'detector model')
         self.input_name = self.session.get_inputs()[0].name
         self.size = size
 
