@@ -100,11 +100,19 @@ def to_openvino(onnx_path: str, xml_path: str, precision: str = 'fp32',
         model.reshape({model.inputs[0]: shape})
     if precision == 'int8':
         import nncf
-        # MIXED: asymmetric activations, as SiLU's are one-sided
-        model = nncf.quantize(model, nncf.Dataset(list(calibration),
-                                                  lambda crop: preprocess_fn(crop[None])),
-                              preset=nncf.QuantizationPreset.MIXED,
-                              subset_size=len(calibration))
+        from nncf.quantization.advanced_parameters import AdvancedQuantizationParameters
+        from nncf.quantization.range_estimator import RangeEstimatorParametersSet
+
+        # MIXED: asymmetric activations, as SiLU's are one-sided. Activation ranges: the
+        # min / max over all crops (as ONNX Runtime's MinMax calibrator), not NNCF's
+        # default mean over crops of each crop's min / max, which clips the crops with
+        # the widest activations. Measured on the smoke-trained RTMPose-t, 13 crops:
+        # mean deviation from fp32 2.51 -> 0.40 px, peak jumps 8 -> 2 of 204 keypoints.
+        model = nncf.quantize(
+            model, nncf.Dataset(list(calibration), lambda crop: preprocess_fn(crop[None])),
+            preset=nncf.QuantizationPreset.MIXED, subset_size=len(calibration),
+            advanced_parameters=AdvancedQuantizationParameters(
+                activations_range_estimator_params=RangeEstimatorParametersSet.MINMAX))
     model.set_rt_info(precision, _RT_KEY)
     os.makedirs(osp.dirname(osp.abspath(xml_path)), exist_ok=True)
     ov.save_model(model, xml_path, compress_to_fp16=False)

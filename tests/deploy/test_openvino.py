@@ -101,8 +101,10 @@ def test_openvino_int8_is_quantized_and_keeps_the_poses(export, people, referenc
         == 'int8'
     assert choose_backend('auto', 'auto', model=out['model'])[:2] == ('openvino', 'int8')
     assert choose_backend('openvino', 'int8', model=out['model'])[:2] == ('openvino', 'int8')
-    # most keypoints within a bin or so; a few of this 4-image model's weak peaks jump
-    assert np.median(dev) <= 1.0 and np.mean(dev <= 5.0) >= 0.9
+    # the issue's INT8 bound: mean deviation <= 2 px (2.5 px with NNCF's default
+    # activation ranges, the mean over crops of each crop's min / max)
+    assert dev.mean() <= 2.0, f'INT8 mean deviation {dev.mean():.3f} px'
+    assert np.median(dev) <= 1.0 and np.mean(dev <= 5.0) >= 0.95
     assert coco_keypoint_ap(people, kp, scores, INPUT) >= reference['ap'] - 0.05
 
 
