@@ -92,6 +92,9 @@ def test_openvino_int8_is_quantized_and_keeps_the_poses(export, people, referenc
     assert model.precision == 'int8'
     ops = {op.get_type_name() for op in ov.Core().read_model(out['model']).get_ops()}
     assert 'FakeQuantize' in ops
+    # SiLU fused into Swish before quantization: left as Sigmoid + Multiply, NNCF puts
+    # FakeQuantize between them and RTMPose-m runs 9.5 instead of 8 ms (docs/benchmarks.md)
+    assert 'Swish' in ops and 'Sigmoid' not in ops
     kp, scores = model(people.crops)
     dev = confident_deviation(kp, reference)
     record_property('openvino_int8_mean_px', float(dev.mean()))
