@@ -1,4 +1,6 @@
-"""The benchmark code runs and reports sane numbers (timings themselves are not asserted)."""
+"""The benchmark code runs and reports sane numbers (model timings are not asserted)."""
+import pytest
+
 from rtmpose_plugin.benchmark.modules import run_all
 from rtmpose_plugin.benchmark.timing import compare
 
@@ -34,7 +36,24 @@ def test_deployment_benchmark_times_ours_and_mmpose(tmp_path):
     assert len(results) == 1
     r = results[0]
     assert r.ours[0] > 0 and r.ref[0] > 0 and r.params == 3337007
+    assert r.paired[1] <= r.ratio <= r.paired[2] and r.control[1] <= r.control[0] <= r.control[2]
     assert r.row().startswith('| RTMPose-t 256x192 | onnxruntime | 1 |')
+
+
+def test_paired_ratio_finds_the_faster_function_and_its_interval():
+    import time
+
+    from rtmpose_plugin.benchmark.deployment import paired_ratio, time_pair
+    t = time_pair(lambda x: time.sleep(0.002), lambda x: time.sleep(0.004), None, warmup=1,
+                  runs=20, block=4, control=lambda x: time.sleep(0.002))
+    assert t['ours'][0] < t['ref'][0]
+    ratio, lo, hi = t['ratio']
+    assert lo <= ratio <= hi < 1.0 and ratio == pytest.approx(0.5, abs=0.15)
+    assert t['control'][1] <= 1.0 <= t['control'][2] or t['control'][0] == pytest.approx(1, 0.1)
+    # equal blocks: ratio 1 with a zero-width interval; a drift shared by both cancels
+    assert paired_ratio([[1, 1], [3, 3]], [[1, 1], [3, 3]]) == (1.0, 1.0, 1.0)
+    ratio, lo, hi = paired_ratio([[1.0], [1.1], [0.9], [1.0]], [[1.0]] * 4)
+    assert lo < 1.0 < hi and ratio == 1.0
 
 
 def test_pipeline_speed_benchmark_runs_ours_and_rtmlib(tmp_path):
@@ -50,7 +69,13 @@ def test_pipeline_speed_benchmark_runs_ours_and_rtmlib(tmp_path):
         fps = speed(onnx, make_scene(people=2, frames=4), det_interval=1, repeats=1,
                     backend=backend)
         assert all(fps[k] > 0 for k in ('batched', 'one_by_one', 'rtmlib'))
-        assert fps['precision'] in ('fp32', 'bf16')
+        assert fps['precision'] in ('fp32', 'bf16') and fps['backend'] == backend
+    # ours on another backend than rtmlib's (the defaults-against-defaults row)
+    fps = speed(onnx, make_scene(people=2, frames=2), repeats=1, backend='onnxruntime',
+                ours=('openvino', 'fp32'))
+    assert (fps['backend'], fps['precision']) == ('openvino', 'fp32') and fps['rtmlib'] > 0
+    with pytest.raises(ValueError, match='fp32 or bf16'):
+        speed(onnx, make_scene(people=2, frames=2), ours=('openvino', 'int8'))
 
 
 def test_cpu_benchmark_times_every_backend_and_precision(tmp_path):

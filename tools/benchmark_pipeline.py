@@ -17,6 +17,7 @@ warnings.filterwarnings('ignore')
 
 from rtmpose_plugin.benchmark.pipeline import quality, speed  # noqa: E402
 from rtmpose_plugin.benchmark.synthetic import make_scene  # noqa: E402
+from rtmpose_plugin.deploy.cpu import pick_cpu_backend  # noqa: E402
 
 if __name__ == '__main__':
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
@@ -64,5 +65,16 @@ if __name__ == '__main__':
             for k in (1, 5):
                 s = speed(onnx, scene, k, repeats=4, backend=backend)
                 print(f"| {backend} {s['precision']} | {k} | {s['batched']:.1f} | "
+                      f"{s['one_by_one']:.1f} | {s['rtmlib']:.1f} | "
+                      f"{s['ratio_vs_rtmlib']:.2f} |", flush=True)
+        # defaults against defaults: what tools/pose.py picks by itself (no calibration
+        # data) against rtmlib's default backend, ONNX Runtime; same ONNX file
+        choice = pick_cpu_backend()
+        if choice.backend != 'onnxruntime':
+            for k in (1, 5):
+                s = speed(onnx, scene, k, repeats=4, backend='onnxruntime',
+                          ours=(choice.backend, choice.precision))
+                print(f"| ours {s['backend']} {s['precision']} (its automatic choice), rtmlib "
+                      f"onnxruntime (its default) | {k} | {s['batched']:.1f} | "
                       f"{s['one_by_one']:.1f} | {s['rtmlib']:.1f} | "
                       f"{s['ratio_vs_rtmlib']:.2f} |", flush=True)

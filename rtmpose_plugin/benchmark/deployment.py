@@ -4,8 +4,9 @@ For each size, mmpose's model is built from mmpose's config and its weights copi
 into ours (the state dicts are key-for-key equal); both are exported by the same
 route (MMDeploy to ONNX; TorchScript + pnnx to ncnn) and timed interleaved in one
 process, batch 1: 50 warm-up and 200 timed runs (the paper's protocol) at 1 thread
-and all threads. Reported: median and p90 latency, params, FLOPs, achieved GFLOP/s
-and the ratio ours / mmpose.
+and all threads, in alternating blocks of 10 runs. Reported: median and p90 latency,
+params, FLOPs, achieved GFLOP/s and the ratio ours / mmpose: the median over rounds of
+each round's ratio of block medians, with a 95% bootstrap interval.
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import os.path as osp
 import statistics
 import time
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -39,17 +40,26 @@ class Latency:
     threads: int
     ours: Tuple[float, float]  # median, p90 in ms
     ref: Tuple[float, float]
+    paired: Tuple[float, float, float]  # ratio ours / ref and its 95% interval
+    control: Tuple[float, float, float]  # a second copy of ours / ours, the same way
     params: int
     gflops: float
 
     @property
     def ratio(self) -> float:
-        return self.ours[0] / self.ref[0]
+        return self.paired[0]
 
     def row(self) -> str:
         return (f'| {self.case} | {self.backend} | {self.threads} | {_ms(self.ours)} | '
-                f'{_ms(self.ref)} | {self.ratio:.3f} | {self.params / 1e6:.2f} M | '
-                f'{self.gflops:.2f} | {_rate(self.gflops, self.ours)} |')
+                f'{_ms(self.ref)} | {_interval(self.paired)} | {_interval(self.control)} | '
+                f'{self.params / 1e6:.2f} M | {self.gflops:.2f} | '
+                f'{_rate(self.gflops, self.ours)} |')
+
+
+def _interval(r: Tuple[float, float, float]) -> str:
+    """'ratio (low-high)'."""
+    return f'{r[0]:.3f} ({r[1]:.3f}-{r[2]:.3f})'
+
 
 
 def _ms(latency: Tuple[float, float]) -> str:
@@ -63,7 +73,8 @@ def _rate(gflops: float, latency: Tuple[float, float]) -> str:
 
 
 HEADER = ('| model | backend | threads | ours median / p90 (ms) | mmpose median / p90 (ms) | '
-          'ratio | params | GFLOPs | ours GFLOP/s |\n|---|---|---|---|---|---|---|---|---|')
+          'ratio ours / mmpose (95%) | A/A: ours / a 2nd copy of ours (95%) | params | '
+          'GFLOPs | ours GFLOP/s |\n|---|---|---|---|---|---|---|---|---|---|')
 
 
 def _mmpose_config(rel: str) -> str:
@@ -114,31 +125,76 @@ def _ncnn_runner(param: str, bin_path: str, threads: int) -> Callable[[np.ndarra
     return run
 
 
-def time_interleaved(fns: Dict[str, Callable], x: np.ndarray, warmup: int,
-                     runs: int, block: int = 1) -> Dict[str, Tuple[float, float]]:
-    """(median, p90) ms of each function on ``x``, interleaved in blocks of ``block``
-    runs (the order reversed every other round) so that all see the same machine state.
-    Blocks longer than 1 keep one runtime's thread pool from spinning against
-    another's when several runtimes share the process."""
+#: seconds of rest before each block of runs (see :func:`_interleave`)
+PAUSE = 0.05
+
+
+def _interleave(fns: Dict[str, Callable], x: np.ndarray, warmup: int, runs: int,
+                block: int, pause: float = PAUSE) -> Dict[str, List[List[float]]]:
+    """Each function's run times (ms), block by block: rounds of ``block`` runs of each
+    function in turn, the order reversed every other round.
+
+    Blocks, and a ``pause`` before each: a runtime's worker threads spin for a while
+    after its last run, and on this 2-core VM they took a core from the next runtime.
+    Run by run, ONNX Runtime read slower on 2 threads than on 1 (RTMPose-t 7.4 vs
+    5.9 ms; alone 3.1); in blocks without a pause whole blocks still ran at 7 ms, and
+    two sessions of one model measured 0.5x to 2x each other (with a 20 ms pause,
+    0.95-1.09x)."""
     for _ in range(warmup):
         for fn in fns.values():
             fn(x)
-    times: Dict[str, List[float]] = {k: [] for k in fns}
+    blocks: Dict[str, List[List[float]]] = {k: [] for k in fns}
     order = list(fns.items())
     for i in range(max(1, runs // block)):
         for key, fn in (order if i % 2 == 0 else order[::-1]):
+            time.sleep(pause)
+            times = []
             for _ in range(block):
                 t0 = time.perf_counter()
                 fn(x)
-                times[key].append((time.perf_counter() - t0) * 1e3)
-    return {k: (statistics.median(v), float(np.percentile(v, 90))) for k, v in times.items()}
+                times.append((time.perf_counter() - t0) * 1e3)
+            blocks[key].append(times)
+    return blocks
 
 
-def time_pair(ours: Callable, ref: Callable, x: np.ndarray, warmup: int,
-              runs: int) -> Tuple[Tuple[float, float], Tuple[float, float]]:
-    """Interleaved timing; (median, p90) ms for each."""
-    stats = time_interleaved(dict(ours=ours, ref=ref), x, warmup, runs)
-    return stats['ours'], stats['ref']
+def time_interleaved(fns: Dict[str, Callable], x: np.ndarray, warmup: int,
+                     runs: int, block: int = 10) -> Dict[str, Tuple[float, float]]:
+    """(median, p90) ms of each function on ``x``, interleaved in blocks of ``block``
+    runs (:func:`_interleave`) so that all see the same machine state."""
+    blocks = _interleave(fns, x, warmup, runs, block)
+    return {k: (statistics.median(sum(v, [])), float(np.percentile(sum(v, []), 90)))
+            for k, v in blocks.items()}
+
+
+def paired_ratio(ours: Sequence[Sequence[float]], ref: Sequence[Sequence[float]],
+                 resamples: int = 2000, seed: int = 0) -> Tuple[float, float, float]:
+    """Ratio ours / ref from paired blocks (each round's block medians, taken moments
+    apart, so that the machine's drift cancels): the median over rounds and a 95%
+    bootstrap interval of that median."""
+    r = np.array([statistics.median(o) / statistics.median(f) for o, f in zip(ours, ref)])
+    rng = np.random.default_rng(seed)
+    boot = np.median(r[rng.integers(0, len(r), (resamples, len(r)))], axis=1)
+    return float(np.median(r)), float(np.percentile(boot, 2.5)), float(np.percentile(boot, 97.5))
+
+
+def time_pair(ours: Callable, ref: Callable, x: np.ndarray, warmup: int, runs: int,
+              block: int = 10, control: Optional[Callable] = None) -> Dict:
+    """Interleaved timing in blocks (:func:`_interleave`): ``ours`` and ``ref``
+    (median, p90) ms and their :func:`paired_ratio`; with ``control`` (a second copy of
+    ours: another session of the same file), also the ratio control / ours in the same
+    rounds, the A/A spread that two copies of one model show on this machine."""
+    fns = dict(ours=ours, ref=ref, **({} if control is None else dict(control=control)))
+    blocks = _interleave(fns, x, warmup, runs, min(block, runs))
+
+    def stats(v):
+        flat = sum(v, [])
+        return statistics.median(flat), float(np.percentile(flat, 90))
+
+    out = dict(ours=stats(blocks['ours']), ref=stats(blocks['ref']),
+               ratio=paired_ratio(blocks['ours'], blocks['ref']))
+    if control is not None:
+        out['control'] = paired_ratio(blocks['control'], blocks['ours'])
+    return out
 
 
 def run_case(case: Tuple, work_dir: str, backends: Sequence[str], threads: Sequence[int],
@@ -170,12 +226,14 @@ def run_case(case: Tuple, work_dir: str, backends: Sequence[str], threads: Seque
                 ts = export_torchscript(cfg, ckpt, osp.join(out, 'end2end.pt'), input_size)
                 runners[who] = to_ncnn(ts, out, input_size, fp16=False)
         for n in threads:
+            runners['control'] = runners['ours']  # a second session of our model
             if backend == 'onnxruntime':
                 fns = {k: _onnx_runner(v, n) for k, v in runners.items()}
             else:
                 fns = {k: _ncnn_runner(v['param'], v['bin'], n) for k, v in runners.items()}
-            ours_t, ref_t = time_pair(fns['ours'], fns['ref'], x, warmup, runs)
-            results.append(Latency(name, backend, n, ours_t, ref_t, params, gflops))
+            t = time_pair(fns['ours'], fns['ref'], x, warmup, runs, control=fns['control'])
+            results.append(Latency(name, backend, n, t['ours'], t['ref'], t['ratio'],
+                                   t['control'], params, gflops))
     return results
 
 

@@ -8,10 +8,11 @@ crop at a time, and rtmlib's ``RTMPose`` (one crop at a time), in one process.
 from __future__ import annotations
 
 import time
-from typing import Dict, List
+from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
+from .deployment import PAUSE
 from .synthetic import Scene, evaluate, truth_detector
 
 SMOOTHING = dict(min_cutoff=1.0, beta=0.02)
@@ -42,11 +43,13 @@ class _OneByOne:
 
 
 def speed(onnx_path: str, scene: Scene, det_interval: int = 1, repeats: int = 2,
-          block: int = 10, backend: str = 'onnxruntime') -> Dict:
+          block: int = 10, backend: str = 'onnxruntime',
+          ours: Optional[Tuple[str, str]] = None) -> Dict:
     """Frames/s of ours (batched, one by one) and rtmlib on the scene's frames, both
     running ``onnx_path`` on ``backend`` (``onnxruntime``, or ``openvino`` in the
     precision rtmlib's OpenVINO backend compiles in: OpenVINO's default, bf16 on a CPU
-    with bf16).
+    with bf16). ``ours``: (backend, precision) for our pipeline instead, e.g. what the
+    CLI picks by itself, against rtmlib on ``backend`` (a defaults-against-defaults row).
 
     Interleaved in blocks of ``block`` frames (the order rotating), after one untimed
     pass: this 2-core VM's speed drifts by +-15% over seconds, which whole runs timed
@@ -68,16 +71,21 @@ def speed(onnx_path: str, scene: Scene, det_interval: int = 1, repeats: int = 2,
         rtmlib_pose = RTMPose(onnx_path, model_input_size=(192, 256), backend=backend)
     finally:
         sys.stdout = stdout
-    if backend == 'openvino':
+    if ours is None and backend == 'openvino':
         import openvino as ov
         hint = rtmlib_pose.compiled_model.get_property('INFERENCE_PRECISION_HINT')
-        model = OpenVINOPoseModel(onnx_path, 'bf16' if hint == ov.Type.bf16 else 'fp32')
+        ours = ('openvino', 'bf16' if hint == ov.Type.bf16 else 'fp32')
+    ours = ours or ('onnxruntime', 'fp32')
+    if ours[1] not in ('fp32', 'bf16'):
+        raise ValueError(f'ours must run fp32 or bf16 (the same ONNX model), got {ours}')
+    if ours[0] == 'openvino':
+        model = OpenVINOPoseModel(onnx_path, ours[1])
     else:
         model = OnnxPoseModel(onnx_path)
     if tuple(model.input_size) != (192, 256):
         raise ValueError(f'a 256x192 model is expected, got {model.input_size}')
 
-    def ours(pose_model):
+    def ours_runner(pose_model):
         pipe = PosePipeline(pose_model, detector=detect, det_interval=det_interval,
                             smoothing=SMOOTHING)
         return pipe, pipe.reset
@@ -85,7 +93,8 @@ def speed(onnx_path: str, scene: Scene, det_interval: int = 1, repeats: int = 2,
     def rtmlib():
         return (lambda img: rtmlib_pose(img, bboxes=detect(img)[:, :4].tolist())), lambda: None
 
-    runners = dict(batched=ours(model), one_by_one=ours(_OneByOne(model)), rtmlib=rtmlib())
+    runners = dict(batched=ours_runner(model), one_by_one=ours_runner(_OneByOne(model)),
+                   rtmlib=rtmlib())
     seconds = {k: 0.0 for k in runners}
     names = list(runners)
     for rep in range(repeats + 1):  # the first pass warms up, untimed
@@ -94,6 +103,7 @@ def speed(onnx_path: str, scene: Scene, det_interval: int = 1, repeats: int = 2,
         for i, first in enumerate(range(0, len(scene.frames), block)):
             shift = (i + rep) % len(names)
             for name in names[shift:] + names[:shift]:
+                time.sleep(PAUSE)  # let the last runner's spinning threads rest
                 for f in range(first, min(first + block, len(scene.frames))):
                     state['frame'] = f
                     t0 = time.perf_counter()
@@ -103,6 +113,7 @@ def speed(onnx_path: str, scene: Scene, det_interval: int = 1, repeats: int = 2,
     fps = {k: repeats * len(scene.frames) / v for k, v in seconds.items()}
     fps['ratio_vs_rtmlib'] = fps['batched'] / fps['rtmlib']
     fps['precision'] = getattr(model, 'precision', 'fp32')
+    fps['backend'] = ours[0]
     return fps
 
 
@@ -179,6 +190,7 @@ def cpu_backends_speed(scene: Scene, pose_onnx: str, det_onnx: str, calibration:
 
     def fps(pose, det) -> float:
         pipe = PosePipeline(pose, detector=det, det_interval=det_interval, smoothing=SMOOTHING)
+        time.sleep(PAUSE)  # let the last runtime's spinning threads rest
         t0 = time.perf_counter()
         for f, img in enumerate(scene.frames):
             state['frame'] = f
