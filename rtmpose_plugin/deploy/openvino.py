@@ -72,6 +72,10 @@ def saved_precision(model) -> Optional[str]:
     return None
 
 
+#: how ``to_openvino`` quantizes to INT8; a cached INT8 IR made another way is remade
+INT8_RECIPE = 'nncf-mixed-minmax'
+
+
 def to_openvino(onnx_path: str, xml_path: str, precision: str = 'fp32',
                 calibration: Optional[np.ndarray] = None, batch: Optional[int] = None,
                 preprocess_fn=preprocess) -> str:

@@ -119,18 +119,21 @@ def build_pose_model(spec: str, checkpoint: Optional[str], backend: str, threads
         from ..deploy.export import calibration_crops
         return calibration_crops(calibration, OnnxPoseModel(onnx_path).input_size)
 
-    cached = osp.join(CACHE, backend, _key(onnx_path, precision, calibration or ''))
+    made_of = (precision, calibration or '')
     if backend == 'openvino':
-        from ..deploy.openvino import OpenVINOPoseModel, to_openvino
+        from ..deploy.openvino import INT8_RECIPE, OpenVINOPoseModel, to_openvino
         if precision != 'int8':
             return OpenVINOPoseModel(onnx_path, precision, threads)
-        xml = osp.join(cached, 'end2end_int8.xml')
+        # the recipe in the key: a model quantized by an older recipe is not reused
+        xml = osp.join(CACHE, backend, _key(onnx_path, *made_of, INT8_RECIPE),
+                       'end2end_int8.xml')
         if not osp.isfile(xml):
             to_openvino(onnx_path, xml, 'int8', crops())
         return OpenVINOPoseModel(xml, 'int8', threads)
     if precision == 'fp32':
         return OnnxPoseModel(onnx_path, threads=threads)
     from ..deploy.export import quantize_int8, to_fp16
+    cached = osp.join(CACHE, backend, _key(onnx_path, *made_of))
     path = osp.join(cached, f'end2end_{precision}.onnx')
     if not osp.isfile(path):
         os.makedirs(cached, exist_ok=True)

@@ -73,6 +73,13 @@ def test_cli_int8_calibrated_on_the_samples(onnx_model, tmp_path, monkeypatch, b
         assert len(made) == 1
         stamps.append(os.stat(made[0]).st_mtime_ns)
     assert stamps[0] == stamps[1]  # quantized once, then taken from the cache
+    if backend == 'openvino':  # a new quantization recipe does not reuse the old IR
+        import rtmpose_plugin.deploy.openvino as ov_deploy
+        monkeypatch.setattr(ov_deploy, 'INT8_RECIPE', 'another')
+        _cli_on_samples(onnx_model, tmp_path / 'again', '--backend', backend,
+                        '--precision', 'int8', '--calibration', SHARED_DATA)
+        made = [f for _, _, fs in os.walk(tmp_path / 'cache') for f in fs if f.endswith(suffix)]
+        assert len(made) == 2
     with pytest.raises(SystemExit):  # int8 without data: a usage error, said up front
         _cli_on_samples(onnx_model, tmp_path / 'x', '--backend', 'openvino', '--precision',
                         'int8')
