@@ -61,7 +61,6 @@ def _interval(r: Tuple[float, float, float]) -> str:
     return f'{r[0]:.3f} ({r[1]:.3f}-{r[2]:.3f})'
 
 
-
 def _ms(latency: Tuple[float, float]) -> str:
     """'median / p90' in ms."""
     return f'{latency[0]:.2f} / {latency[1]:.2f}'
@@ -161,9 +160,13 @@ def time_interleaved(fns: Dict[str, Callable], x: np.ndarray, warmup: int,
                      runs: int, block: int = 10) -> Dict[str, Tuple[float, float]]:
     """(median, p90) ms of each function on ``x``, interleaved in blocks of ``block``
     runs (:func:`_interleave`) so that all see the same machine state."""
-    blocks = _interleave(fns, x, warmup, runs, block)
-    return {k: (statistics.median(sum(v, [])), float(np.percentile(sum(v, []), 90)))
-            for k, v in blocks.items()}
+    return {k: _median_p90(v) for k, v in _interleave(fns, x, warmup, runs, block).items()}
+
+
+def _median_p90(blocks: Sequence[Sequence[float]]) -> Tuple[float, float]:
+    """(median, p90) of all runs of all blocks."""
+    flat = [t for b in blocks for t in b]
+    return statistics.median(flat), float(np.percentile(flat, 90))
 
 
 def paired_ratio(ours: Sequence[Sequence[float]], ref: Sequence[Sequence[float]],
@@ -185,12 +188,7 @@ def time_pair(ours: Callable, ref: Callable, x: np.ndarray, warmup: int, runs: i
     rounds, the A/A spread that two copies of one model show on this machine."""
     fns = dict(ours=ours, ref=ref, **({} if control is None else dict(control=control)))
     blocks = _interleave(fns, x, warmup, runs, min(block, runs))
-
-    def stats(v):
-        flat = sum(v, [])
-        return statistics.median(flat), float(np.percentile(flat, 90))
-
-    out = dict(ours=stats(blocks['ours']), ref=stats(blocks['ref']),
+    out = dict(ours=_median_p90(blocks['ours']), ref=_median_p90(blocks['ref']),
                ratio=paired_ratio(blocks['ours'], blocks['ref']))
     if control is not None:
         out['control'] = paired_ratio(blocks['control'], blocks['ours'])
