@@ -11,7 +11,7 @@ def build_model(config: str, cfg: Optional[Config] = None):
     """The model of a config, built on CPU in eval mode (SyncBN as BN, no weights loaded)."""
     from mmengine.registry import MODELS, init_default_scope
 
-    from .apis.runner import find_config
+    from .config import find_config
     cfg = cfg or Config.fromfile(find_config(config))
     init_default_scope(cfg.get('default_scope', 'mmpose'))
     model_cfg = cfg.model

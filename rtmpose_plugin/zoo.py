@@ -40,7 +40,7 @@ def official_models() -> Dict[str, Official]:
 
 def pose_configs() -> List[str]:
     """Our top-down pose configs (the RTMPose models), by file name."""
-    from .apis.runner import find_config
+    from .config import find_config
     root = osp.dirname(osp.dirname(find_config('rtmpose-t_8xb256-420e_coco-256x192.py')))
     root = osp.dirname(osp.dirname(root))  # configs/
     names = [osp.basename(p) for p in glob.glob(osp.join(root, '*_keypoint', 'rtmpose', '*',
@@ -53,7 +53,7 @@ def zoo_rows(official: Optional[Dict[str, Official]] = None) -> List[str]:
     from mmengine.config import Config
 
     from .analysis import complexity
-    from .apis.runner import find_config
+    from .config import find_config
     official = official_models() if official is None else official
     rows = []
     for name in pose_configs():

@@ -11,6 +11,9 @@ import pytest
 # albumentations 1.4 (the reference recipe's) checks PyPI for updates when imported
 os.environ.setdefault('NO_ALBUMENTATIONS_UPDATE', '1')
 
+# the plugin half: our modules registered and the stack fixes applied in the test process
+import rtmpose_plugin.register  # noqa: E402,F401
+
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SHARED_DATA = os.environ.get('RTMPOSE_SHARED_DATA', osp.join(osp.dirname(ROOT), 'shared', 'data'))
 PYTHON = sys.executable
@@ -59,3 +62,27 @@ def trained_smoke(tmp_path_factory):
     metrics = runner.test()
     return dict(config=config, checkpoint=str(work / f'epoch_{cfg.train_cfg.max_epochs}.pth'),
                 seconds=seconds, cpu_seconds=cpu_seconds, metrics=metrics)
+
+
+def random_checkpoint(config: str, path: str, seed: int = 0) -> str:
+    """A checkpoint of a config's model with random weights (no pre-trained backbone)."""
+    import torch
+    from mmengine.config import Config
+    from mmengine.runner.checkpoint import save_checkpoint
+
+    from rtmpose_plugin.analysis import build_model
+    from rtmpose_plugin.config import find_config
+    cfg = Config.fromfile(find_config(config))
+    if cfg.model.get('backbone', {}).get('init_cfg'):
+        cfg.model.backbone.init_cfg = None
+    model, _ = build_model(config, cfg)
+    torch.manual_seed(seed)
+    model.init_weights()
+    save_checkpoint(dict(state_dict=model.state_dict(), meta=dict()), path)
+    return path
+
+
+@pytest.fixture(scope='session', autouse=True)
+def model_cache(tmp_path_factory):
+    """Exports and conversions go to a cache of this test session, not the user's."""
+    os.environ['RTMPOSE_PLUGIN_CACHE'] = str(tmp_path_factory.mktemp('model_cache'))

@@ -60,11 +60,11 @@ def test_pipeline_speed_benchmark_runs_ours_and_rtmlib(tmp_path):
     from rtmpose_plugin.benchmark.deployment import CASES, _mmpose_config, shared_checkpoint
     from rtmpose_plugin.benchmark.pipeline import speed
     from rtmpose_plugin.benchmark.synthetic import make_scene
-    from rtmpose_plugin.apis import find_config
-    from rtmpose_plugin.deploy.onnx import export_onnx
+    from rtmpose_plugin.deploy import deploy
     _, inp, ours, ref = CASES[0]
     ckpt = shared_checkpoint(_mmpose_config(ref), str(tmp_path / 't.pth'))
-    onnx = export_onnx(find_config(ours), ckpt, str(tmp_path), input_size=inp)
+    onnx = str(tmp_path / 'sdk')
+    deploy(ours, ckpt, onnx)
     for backend in ('onnxruntime', 'openvino'):
         fps = speed(onnx, make_scene(people=2, frames=4), det_interval=1, repeats=1,
                     backend=backend)
@@ -101,8 +101,11 @@ def test_pipeline_cost_stand_in_keeps_frame_skip_detection():
     from rtmpose_plugin.benchmark.synthetic import make_scene, truth_detector
     from rtmpose_plugin.inference.pipeline import PosePipeline
 
+    from rtmpose_plugin.runtime import keypoint_set
+
     class Net:
         input_size = (192, 256)
+        keypoints = keypoint_set('coco')
         calls = 0
 
         def __call__(self, crops):
@@ -122,23 +125,20 @@ def test_pipeline_cost_stand_in_keeps_frame_skip_detection():
 
 
 def test_pipeline_cpu_backends_benchmark_runs(tmp_path):
-    from rtmpose_plugin.apis import find_config
     from rtmpose_plugin.benchmark.deployment import CASES, _mmpose_config, shared_checkpoint
     from rtmpose_plugin.benchmark.pipeline import cpu_backends_speed
     from rtmpose_plugin.benchmark.synthetic import make_scene
-    from rtmpose_plugin.deploy.export import calibration_crops
-    from rtmpose_plugin.deploy.onnx import export_onnx
-    from rtmpose_plugin.inference.detector import export_detector
+    from rtmpose_plugin.deploy.export import calibration_crops, deploy, deploy_detector
 
     from .conftest import SHARED_DATA
     _, inp, ours, ref = CASES[0]
     ckpt = shared_checkpoint(_mmpose_config(ref), str(tmp_path / 't.pth'))
-    pose = export_onnx(find_config(ours), ckpt, str(tmp_path / 'pose'), input_size=inp)
-    det = export_detector('rtmdet_nano_320-8xb32_coco-person.py', None, str(tmp_path / 'det'),
-                          320)
+    pose = str(tmp_path / 'pose')
+    deploy(ours, ckpt, pose)
+    det = str(tmp_path / 'det')
+    deploy_detector('rtmdet_nano_320-8xb32_coco-person.py', None, det, 320)
     r = cpu_backends_speed(make_scene(people=2, frames=6), pose, det,
-                           calibration_crops(SHARED_DATA, inp, limit=4), str(tmp_path),
-                           threads=1, repeats=1)
+                           calibration_crops(SHARED_DATA, inp, limit=4), threads=1, repeats=1)
     names = list(r['fps'])
     assert names[0] == 'onnxruntime fp32' and r['ratio'][names[0]] == 1.0
     assert any(n.startswith('openvino int8') for n in names)

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 
-import rtmpose_plugin
+import rtmpose_plugin.register  # noqa: F401
 from rtmpose_plugin import compat
 from rtmpose_plugin.compat.checkpoint import TRUSTED_ENV, UntrustedCheckpointError
 

@@ -70,13 +70,16 @@ def test_resume_continues_from_the_last_checkpoint(trained):
 
 @pytest.mark.slow
 def test_mmdeploy_exports_the_checkpoint_and_onnxruntime_runs_a_crop(trained, tmp_path):
-    from rtmpose_plugin.deploy import export_onnx, crop_person, OnnxPoseModel
     import torch
     from mmpose.apis import init_model
-    from rtmpose_plugin.apis import find_config
+
+    from rtmpose_plugin.config import find_config
+    from rtmpose_plugin.core.topdown import crop_person
+    from rtmpose_plugin.deploy import deploy
+    from rtmpose_plugin.inference import open_pose_model
 
     _, work, data, _ = trained
-    onnx_path = export_onnx(find_config(CONFIG), str(work / 'epoch_2.pth'), str(tmp_path))
+    onnx_path = deploy(find_config(CONFIG), str(work / 'epoch_2.pth'), str(tmp_path))['model']
     assert osp.isfile(onnx_path)
 
     ann = json.load(open(osp.join(data, 'test_coco.json')))
@@ -86,7 +89,7 @@ def test_mmdeploy_exports_the_checkpoint_and_onnxruntime_runs_a_crop(trained, tm
     image = cv2.imread(osp.join(data, img_info['file_name']))
     crop, _ = crop_person(image, np.array(a['bbox'], np.float32), (192, 256))
 
-    ort_model = OnnxPoseModel(onnx_path)
+    ort_model = open_pose_model(str(tmp_path))  # the SDK folder
     kp_ort, s_ort = ort_model(crop[None])
 
     model = init_model(find_config(CONFIG), str(work / 'epoch_2.pth'), device='cpu')

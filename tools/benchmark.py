@@ -37,7 +37,7 @@ if __name__ == '__main__':
     cases = [c for c in CASES if not args.sizes or c[0] in args.sizes]
     with tempfile.TemporaryDirectory() as tmp:
         if args.cpu:
-            from rtmpose_plugin.demo import default_data_root
+            from rtmpose_plugin.datasets.samples import default_data_root
             from rtmpose_plugin.deploy.export import calibration_crops
             calibration = calibration_crops(args.data_root or default_data_root(), (192, 256))
             print(CPU_HEADER, flush=True)

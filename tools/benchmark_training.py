@@ -12,7 +12,7 @@ warnings.filterwarnings('ignore')
 os.environ.setdefault('NO_ALBUMENTATIONS_UPDATE', '1')
 
 from rtmpose_plugin.benchmark.training import HEADER, measure  # noqa: E402
-from rtmpose_plugin.demo import default_data_root  # noqa: E402
+from rtmpose_plugin.datasets.samples import default_data_root  # noqa: E402
 
 if __name__ == '__main__':
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])

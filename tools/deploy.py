@@ -4,15 +4,18 @@
         [--precision fp32|fp16|bf16|int8] [--work-dir DIR] [--decode-in-graph]
         [--calib-data ../shared/data] [--batch N]
 
-int8 (ONNX Runtime, OpenVINO) calibrates on person crops from the sample data; OpenVINO
-bf16 is the f32 IR run in bf16 (recorded in the IR). See rtmpose_plugin/deploy/export.py.
+Writes an MMDeploy SDK folder (the model, deploy.json, pipeline.json, detail.json); each
+model file also carries its meta (keypoints, sigmas, skeleton, normalisation), so
+`tools/pose.py --pose WORK_DIR` runs it. int8 (ONNX Runtime, OpenVINO) calibrates on
+person crops from the sample data; OpenVINO bf16 is the f32 IR run in bf16 (recorded in
+the IR). See rtmpose_plugin/deploy/export.py.
 """
 import argparse
 import warnings
 
 warnings.filterwarnings('ignore')
 
-from rtmpose_plugin.demo import default_data_root  # noqa: E402
+from rtmpose_plugin.datasets.samples import default_data_root  # noqa: E402
 from rtmpose_plugin.deploy import PRECISIONS, calibration_crops, deploy  # noqa: E402
 
 if __name__ == '__main__':
@@ -33,7 +36,7 @@ if __name__ == '__main__':
     if args.precision == 'int8':
         from mmengine.config import Config
 
-        from rtmpose_plugin.apis import find_config
+        from rtmpose_plugin.config import find_config
         size = Config.fromfile(find_config(args.config)).codec['input_size']
         calib = calibration_crops(args.calib_data, size)
     try:

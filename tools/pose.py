@@ -2,16 +2,16 @@
 
     python tools/pose.py INPUT --pose MODEL [--det DET | --bundled-dets DETS ANN] [--det-interval K]
 
-See rtmpose_plugin/inference/cli.py (`--help`).
+See rtmpose_plugin/inference/cli.py (`--help`). Exported models run without the
+training stack: `pip install rtmpose_plugin[runtime]` is enough (docs/deploy.md).
 """
+import logging
 import sys
-import warnings
 
-warnings.filterwarnings('ignore')
-
-from rtmpose_plugin.inference.cli import main  # noqa: E402
+from rtmpose_plugin.inference.cli import run_cli
 
 if __name__ == '__main__':
-    summary = main(sys.argv[1:])
-    print(f"{summary['frames']} frames, {summary['people']} people, {summary['errors']} "
-          f"unreadable, {summary['fps']} frames/s -> {summary['results']}")
+    logging.basicConfig(level=logging.INFO, format='%(message)s')
+    code, line = run_cli(sys.argv[1:])
+    print(line, file=sys.stderr if code else sys.stdout)
+    sys.exit(code)

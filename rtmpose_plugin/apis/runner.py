@@ -12,27 +12,7 @@ from typing import Any, List, Optional, Sequence
 
 from mmengine.config import Config, DictAction
 
-
-def find_config(name: str) -> str:
-    """A config path: ``name`` itself if it exists, else the config of that file
-    name inside the installed package (``rtmpose_plugin/.mim/configs``) or the
-    source tree's ``configs/``.
-
-    Raises:
-        FileNotFoundError: naming where it looked.
-    """
-    if osp.isfile(name):
-        return name
-    import rtmpose_plugin
-    pkg = osp.dirname(rtmpose_plugin.__file__)
-    roots = [osp.join(pkg, '.mim', 'configs'), osp.join(osp.dirname(pkg), 'configs')]
-    base = osp.basename(name)
-    for root in roots:
-        for dirpath, _, files in os.walk(root, followlinks=True):
-            if base in files:
-                return osp.join(dirpath, base)
-    raise FileNotFoundError(f'Config {name!r} is neither a file nor a config of rtmpose_plugin '
-                            f'(looked in {roots}); list them with `python tools/list_configs.py`')
+from ..config import find_config
 
 
 def replace_data_root(cfg: Config, new_root: str) -> Config:
@@ -139,7 +119,7 @@ def _with_dump(evaluator: Any, out: str) -> List[Any]:
 
 
 def _build_runner(cfg: Config):
-    import rtmpose_plugin  # noqa: F401  (registration and stack fixes in this process)
+    from rtmpose_plugin import register  # noqa: F401  (registration and stack fixes)
     from mmengine.registry import RUNNERS
     from mmengine.runner import Runner
     if 'runner_type' in cfg:

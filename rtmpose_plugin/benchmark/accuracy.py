@@ -70,29 +70,18 @@ def coco_keypoint_ap(people: People, keypoints: np.ndarray, scores: np.ndarray,
     return float(ev.stats[0])
 
 
-def build_variant(backend: str, precision: str, config: str, checkpoint: str, onnx_path: str,
-                  work_dir: str, calibration: np.ndarray, threads: int = 1) -> Callable:
-    """The pose model of one (backend, precision), from one ONNX export."""
-    from ..deploy.export import quantize_int8, to_fp16
-    from ..deploy.onnx import OnnxPoseModel
-    from ..deploy.openvino import OpenVINOPoseModel, to_openvino
-    from ..inference.pipeline import TorchPoseModel
+def build_variant(backend: str, precision: str, config: str, checkpoint: str, sdk: str,
+                  calibration: np.ndarray, threads: int = 1) -> Callable:
+    """The pose model of one (backend, precision), from one SDK folder (PyTorch: the
+    config and checkpoint), opened as the CLI opens it."""
+    from ..inference.models import open_pose_model
     if backend == 'pytorch':
         import torch
         torch.set_num_threads(max(threads, 1))
-        return TorchPoseModel(config, checkpoint)
-    if backend == 'onnxruntime':
-        path = onnx_path
-        if precision == 'fp16':
-            path = to_fp16(onnx_path, osp.join(work_dir, 'end2end_fp16.onnx'))
-        elif precision == 'int8':
-            path = quantize_int8(onnx_path, osp.join(work_dir, 'end2end_int8.onnx'), calibration)
-        return OnnxPoseModel(path, threads=threads)
-    if precision == 'int8':
-        xml = to_openvino(onnx_path, osp.join(work_dir, 'openvino_int8', 'end2end_int8.xml'),
-                          'int8', calibration)
-        return OpenVINOPoseModel(xml, threads=threads)
-    return OpenVINOPoseModel(onnx_path, precision, threads=threads)
+        return open_pose_model(config, checkpoint, backend='pytorch')
+    return open_pose_model(sdk, backend=backend, precision=precision, threads=threads,
+                           calibration=lambda size: calibration,
+                           calibration_id=f'benchmark:{",".join(CALIBRATION_FOLDERS)}')
 
 
 FLIP_PX = 5.0
@@ -136,20 +125,19 @@ def accuracy_table(config: str, checkpoint: str, data_root: str, work_dir: str,
     """One :class:`Row` per variant, PyTorch fp32 first (the reference)."""
     from mmengine.config import Config
 
-    from ..apis.runner import find_config
-    from ..deploy.export import calibration_crops
-    from ..deploy.onnx import export_onnx
+    from ..config import find_config
+    from ..deploy.export import calibration_crops, deploy
     config = find_config(config)
     input_size = tuple(Config.fromfile(config).codec['input_size'])
     people = coco_people(data_root, input_size)
     calibration = calibration_crops(data_root, input_size, folders=CALIBRATION_FOLDERS)
-    onnx_path = export_onnx(config, checkpoint, work_dir, input_size=input_size)
+    sdk = osp.dirname(deploy(config, checkpoint, work_dir)['model'])
     ref = None
     rows = []
     for backend, precision in [('pytorch', 'fp32')] + [v for v in variants
                                                        if v != ('pytorch', 'fp32')]:
-        model = build_variant(backend, precision, config, checkpoint, onnx_path, work_dir,
-                              calibration, threads)
+        model = build_variant(backend, precision, config, checkpoint, sdk, calibration,
+                              threads)
         kp, scores = model(people.crops)
         if ref is None:
             ref = (kp, scores)

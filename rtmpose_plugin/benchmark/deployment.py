@@ -97,31 +97,15 @@ def shared_checkpoint(mmpose_config: str, path: str) -> str:
     return path
 
 
-def _onnx_runner(path: str, threads: int) -> Callable[[np.ndarray], object]:
-    import onnxruntime as ort
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads = threads
-    opts.inter_op_num_threads = 1
-    sess = ort.InferenceSession(path, opts, providers=['CPUExecutionProvider'])
-    name = sess.get_inputs()[0].name
-    return lambda x: sess.run(None, {name: x})
-
-
-def _ncnn_runner(param: str, bin_path: str, threads: int) -> Callable[[np.ndarray], object]:
-    import ncnn
-    net = ncnn.Net()
-    net.opt.use_vulkan_compute = False
-    net.opt.num_threads = threads
-    net.load_param(param)
-    net.load_model(bin_path)
-    inp, outs = net.input_names()[0], list(net.output_names())
-
-    def run(x):
-        ex = net.create_extractor()
-        ex.input(inp, ncnn.Mat(np.ascontiguousarray(x[0])))
-        return [np.array(ex.extract(o)[1]) for o in outs]
-
-    return run
+def _runner(backend: str, path: str, threads: int,
+            precision: str = 'fp32') -> Callable[[np.ndarray], object]:
+    """The raw network of a model file on a backend (a runtime session), for timing."""
+    from ..runtime import sessions
+    if backend == 'onnxruntime':
+        return sessions.OnnxRuntimeSession(path, threads=threads).run
+    if backend == 'openvino':
+        return sessions.OpenVINOSession(path, precision, threads).run
+    return sessions.NcnnSession(path, threads=threads).run
 
 
 #: seconds of rest before each block of runs (see :func:`_interleave`)
@@ -202,9 +186,9 @@ def run_case(case: Tuple, work_dir: str, backends: Sequence[str], threads: Seque
 
     from ..analysis import complexity
     from ..deploy.export import export_torchscript, to_ncnn
+    from ..config import find_config
     from ..deploy.onnx import export_onnx
     size, input_size, ours_cfg, ref_rel = case
-    from ..apis.runner import find_config
     ours_cfg, ref_cfg = find_config(ours_cfg), _mmpose_config(ref_rel)
     name = f'RTMPose-{size} {input_size[1]}x{input_size[0]}'
     work = osp.join(work_dir, f'{size}_{input_size[1]}x{input_size[0]}')
@@ -222,13 +206,10 @@ def run_case(case: Tuple, work_dir: str, backends: Sequence[str], threads: Seque
                 runners[who] = export_onnx(cfg, ckpt, out, input_size=input_size)
             else:
                 ts = export_torchscript(cfg, ckpt, osp.join(out, 'end2end.pt'), input_size)
-                runners[who] = to_ncnn(ts, out, input_size, fp16=False)
+                runners[who] = to_ncnn(ts, out, input_size, fp16=False)['param']
         for n in threads:
             runners['control'] = runners['ours']  # a second session of our model
-            if backend == 'onnxruntime':
-                fns = {k: _onnx_runner(v, n) for k, v in runners.items()}
-            else:
-                fns = {k: _ncnn_runner(v['param'], v['bin'], n) for k, v in runners.items()}
+            fns = {k: _runner(backend, v, n) for k, v in runners.items()}
             t = time_pair(fns['ours'], fns['ref'], x, warmup, runs, control=fns['control'])
             results.append(Latency(name, backend, n, t['ours'], t['ref'], t['ratio'],
                                    t['control'], params, gflops))
@@ -269,10 +250,13 @@ def run_cpu_case(case: Tuple, work_dir: str, threads: Sequence[int], calibration
     ``calibration`` crops all the same, as a user would.
     """
     from ..analysis import complexity
-    from ..apis.runner import find_config
-    from ..deploy.export import capabilities_allow, quantize_int8
+    from ..config import find_config
+    from ..deploy.export import quantize_int8
+    from ..deploy.meta import embed_meta, pose_meta_from_config
     from ..deploy.onnx import export_onnx
-    from ..deploy.openvino import OpenVINOModel, to_openvino
+    from ..deploy.openvino import to_openvino
+    from ..runtime.cpu import capabilities_allow
+    from mmengine.config import Config
     size, input_size, ours_cfg, ref_rel = case
     name = f'RTMPose-{size} {input_size[1]}x{input_size[0]}'
     work = osp.join(work_dir, f'cpu_{size}_{input_size[1]}x{input_size[0]}')
@@ -280,6 +264,7 @@ def run_cpu_case(case: Tuple, work_dir: str, threads: Sequence[int], calibration
     ours_cfg = find_config(ours_cfg)
     _, gflops = complexity(ours_cfg)
     onnx_path = export_onnx(ours_cfg, ckpt, work, input_size=input_size)
+    embed_meta(onnx_path, pose_meta_from_config(Config.fromfile(ours_cfg)))
     variants = [v for v in variants if capabilities_allow(*v)]
     paths = {}
     for backend, precision in variants:
@@ -297,10 +282,7 @@ def run_cpu_case(case: Tuple, work_dir: str, threads: Sequence[int], calibration
     for n in threads:
         fns = {}
         for (backend, precision), path in paths.items():
-            if backend == 'onnxruntime':
-                fns[backend, precision] = _onnx_runner(path, n)
-            else:
-                fns[backend, precision] = OpenVINOModel(path, precision, n).run
+            fns[backend, precision] = _runner(backend, path, n, precision)
         stats = time_interleaved(fns, x, warmup, runs, block=min(20, runs))
         base = stats['onnxruntime', 'fp32'][0]
         results += [CpuLatency(name, b, p, n, stats[b, p], base, gflops) for b, p in stats]

@@ -36,19 +36,20 @@ class _OneByOne:
 
     def __init__(self, model):
         self.model, self.input_size = model, model.input_size
+        self.keypoints = model.keypoints
 
     def __call__(self, crops):
         outs = [self.model(c[None]) for c in crops]
         return np.concatenate([o[0] for o in outs]), np.concatenate([o[1] for o in outs])
 
 
-def speed(onnx_path: str, scene: Scene, det_interval: int = 1, repeats: int = 2,
+def speed(pose: str, scene: Scene, det_interval: int = 1, repeats: int = 2,
           block: int = 10, backend: str = 'onnxruntime',
           ours: Optional[Tuple[str, str]] = None) -> Dict:
     """Frames/s of ours (batched, one by one) and rtmlib on the scene's frames, both
-    running ``onnx_path`` on ``backend`` (``onnxruntime``, or ``openvino`` in the
-    precision rtmlib's OpenVINO backend compiles in: OpenVINO's default, bf16 on a CPU
-    with bf16). ``ours``: (backend, precision) for our pipeline instead, e.g. what the
+    running the ONNX file of ``pose`` (an SDK folder or ONNX file) on ``backend``
+    (``onnxruntime``, or ``openvino`` in the precision rtmlib's OpenVINO backend compiles
+    in: OpenVINO's default, bf16 on a CPU with bf16). ``ours``: (backend, precision) for our pipeline instead, e.g. what the
     CLI picks by itself, against rtmlib on ``backend`` (a defaults-against-defaults row).
 
     Interleaved in blocks of ``block`` frames (the order rotating), after one untimed
@@ -60,9 +61,10 @@ def speed(onnx_path: str, scene: Scene, det_interval: int = 1, repeats: int = 2,
     import os
     import sys
 
-    from ..deploy import OnnxPoseModel, OpenVINOPoseModel
+    from ..inference.models import locate, open_pose_model
     from ..inference.pipeline import PosePipeline
     detect, state = truth_detector(scene)
+    onnx_path = locate(pose)[0]
 
     devnull = open(os.devnull, 'w')
     stdout, sys.stdout = sys.stdout, devnull  # rtmlib prints on load
@@ -78,10 +80,7 @@ def speed(onnx_path: str, scene: Scene, det_interval: int = 1, repeats: int = 2,
     ours = ours or ('onnxruntime', 'fp32')
     if ours[1] not in ('fp32', 'bf16'):
         raise ValueError(f'ours must run fp32 or bf16 (the same ONNX model), got {ours}')
-    if ours[0] == 'openvino':
-        model = OpenVINOPoseModel(onnx_path, ours[1])
-    else:
-        model = OnnxPoseModel(onnx_path)
+    model = open_pose_model(pose, backend=ours[0], precision=ours[1])
     if tuple(model.input_size) != (192, 256):
         raise ValueError(f'a 256x192 model is expected, got {model.input_size}')
 
@@ -122,9 +121,11 @@ class _NetworkCost:
     returns a standing pose filling each crop, as random weights find no pose: boxes
     from poses between detections then behave as with a trained model."""
 
-    def __init__(self, model):
+    def __init__(self, model, keypoints: bool = True):
         from .synthetic import TEMPLATE
         self.model, self.input_size = model, model.input_size
+        if keypoints:
+            self.keypoints = model.keypoints
         w, h = model.input_size
         self.pose = TEMPLATE * (h / 1.25) + np.array([w / 2, h / 2], np.float32)
 
@@ -148,8 +149,8 @@ def _with_true_boxes(detector, truth):
 PIPELINE_VARIANTS = [('onnxruntime', 'fp32'), ('openvino', 'bf16'), ('openvino', 'int8')]
 
 
-def cpu_backends_speed(scene: Scene, pose_onnx: str, det_onnx: str, calibration: np.ndarray,
-                       work_dir: str, threads: int = 0, det_interval: int = 5,
+def cpu_backends_speed(scene: Scene, pose_sdk: str, det_sdk: str, calibration: np.ndarray,
+                       threads: int = 0, det_interval: int = 5,
                        det_size: int = 320, repeats: int = 2,
                        variants=PIPELINE_VARIANTS) -> Dict:
     """Frames/s of the whole pipeline (detector every ``det_interval`` frames, pose on
@@ -161,28 +162,20 @@ def cpu_backends_speed(scene: Scene, pose_onnx: str, det_onnx: str, calibration:
     and a standing pose stand in for their outputs (see :class:`_NetworkCost`).
     Returns {name: frames/s} and the ratio of each to the first.
     """
-    import os.path as osp
-
-    from ..deploy.export import capabilities_allow
-    from ..deploy.onnx import OnnxPoseModel
-    from ..deploy.openvino import OpenVINOPoseModel, to_openvino
-    from ..inference.detector import OnnxDetector, OpenVINODetector
+    from ..inference.models import open_detector, open_pose_model
     from ..inference.pipeline import PosePipeline
+    from ..runtime.cpu import capabilities_allow
     variants = [v for v in variants if capabilities_allow(*v)]
     det_precision = 'bf16' if capabilities_allow('openvino', 'bf16') else 'fp32'
     truth, state = truth_detector(scene)
     pipelines = {}
     for backend, precision in variants:
-        if backend == 'onnxruntime':
-            pose = OnnxPoseModel(pose_onnx, threads=threads)
-            det = OnnxDetector(det_onnx, det_size, threads)
-        else:
-            path = pose_onnx
-            if precision == 'int8':
-                path = to_openvino(pose_onnx, osp.join(work_dir, 'pose_int8.xml'), 'int8',
-                                   calibration)
-            pose = OpenVINOPoseModel(path, precision, threads)
-            det = OpenVINODetector(det_onnx, det_size, threads, det_precision)
+        pose = open_pose_model(pose_sdk, backend=backend, precision=precision, threads=threads,
+                               calibration=lambda size: calibration,
+                               calibration_id='benchmark:coco,aic')
+        det = open_detector(det_sdk, backend=backend,
+                            precision='fp32' if backend == 'onnxruntime' else det_precision,
+                            threads=threads, size=det_size)
         name = f'{backend} {precision}'
         if backend == 'openvino':
             name += f' (detector {det_precision})'
@@ -222,30 +215,128 @@ def cpu_backends_rows(threads=(1, 0), people=(1, 6), frames: int = 60):
     from mmengine.runner.checkpoint import save_checkpoint
 
     from ..analysis import build_model
-    from ..apis.runner import find_config
-    from ..demo import default_data_root
-    from ..deploy.export import calibration_crops
-    from ..deploy.onnx import export_onnx
-    from ..inference.detector import export_detector
+    from ..datasets.samples import default_data_root
+    from ..deploy.export import calibration_crops, deploy, deploy_detector
     from .deployment import CASES, _mmpose_config, shared_checkpoint
     from .synthetic import make_scene
     with tempfile.TemporaryDirectory() as tmp:
         _, inp, ours_cfg, ref = next(c for c in CASES if c[0] == 'm' and c[1] == (192, 256))
         pose_ckpt = shared_checkpoint(_mmpose_config(ref), os.path.join(tmp, 'm.pth'))
-        pose_onnx = export_onnx(find_config(ours_cfg), pose_ckpt, os.path.join(tmp, 'pose'),
-                                input_size=inp)
+        pose_sdk = os.path.join(tmp, 'pose')
+        deploy(ours_cfg, pose_ckpt, pose_sdk)
         det_model, _ = build_model('rtmdet_nano_320-8xb32_coco-person.py')
         torch.manual_seed(0)
         det_model.init_weights()
         det_ckpt = os.path.join(tmp, 'nano.pth')
         save_checkpoint(dict(state_dict=det_model.state_dict(), meta=dict()), det_ckpt)
-        det_onnx = export_detector('rtmdet_nano_320-8xb32_coco-person.py', det_ckpt,
-                                   os.path.join(tmp, 'det'), 320)
+        det_sdk = os.path.join(tmp, 'det')
+        deploy_detector('rtmdet_nano_320-8xb32_coco-person.py', det_ckpt, det_sdk, 320)
         calibration = calibration_crops(default_data_root(), inp)
         for n in people:
             scene = make_scene(people=n, frames=frames)
             for t in threads:
-                r = cpu_backends_speed(scene, pose_onnx, det_onnx, calibration, tmp, threads=t)
+                r = cpu_backends_speed(scene, pose_sdk, det_sdk, calibration, threads=t)
                 for name, fps in r['fps'].items():
                     yield (f"| {n} | {t or os.cpu_count()} | {name} | {fps:.1f} | "
                            f"{r['ratio'][name]:.2f}x |")
+
+
+def load_package_copy(package_dir: str, alias: str = 'rtmpose_plugin_before'):
+    """Another copy of this package (e.g. an earlier commit's ``rtmpose_plugin/``)
+    importable as ``alias``, without running its ``__init__`` (which would register
+    its modules into mmpose's registries a second time)."""
+    import sys
+    import types
+    if alias not in sys.modules:
+        pkg = types.ModuleType(alias)
+        pkg.__path__ = [package_dir]
+        sys.modules[alias] = pkg
+    return alias
+
+
+def before_after_speed(scene: Scene, pose_sdk: str, det_sdk: str, before: str,
+                       det_interval: int = 5, repeats: int = 5, block: int = 10,
+                       threads: int = 0) -> Dict:
+    """Frames/s of the whole pipeline (RTMDet every ``det_interval`` frames, pose model
+    on every crop, NMS, tracking, One-Euro; ONNX Runtime fp32) as built by this code and
+    by the package copy importable as ``before`` (:func:`load_package_copy`), on the same
+    ONNX files, plus a second instance of this code's (the A/A control). Interleaved in
+    blocks of ``block`` frames after one untimed pass, the order rotating, with a rest
+    before each block (as :func:`speed`). The networks run for their cost; the scene's
+    true boxes and a standing pose stand in for their outputs (random weights)."""
+    import importlib
+
+    from ..inference.models import locate, open_detector, open_pose_model
+    from ..inference.pipeline import PosePipeline
+    old_onnx = importlib.import_module(f'{before}.deploy.onnx')
+    old_pipeline = importlib.import_module(f'{before}.inference.pipeline')
+    old_detector = importlib.import_module(f'{before}.inference.detector')
+    truth, state = truth_detector(scene)
+    pose_onnx, det_onnx = locate(pose_sdk)[0], locate(det_sdk, task='detection')[0]
+
+    def ours():
+        pose = open_pose_model(pose_sdk, backend='onnxruntime', threads=threads)
+        det = open_detector(det_sdk, threads=threads)
+        pipe = PosePipeline(_NetworkCost(pose), _with_true_boxes(det, truth),
+                            det_interval=det_interval, smoothing=SMOOTHING)
+        return pipe
+
+    def theirs():
+        pose = old_onnx.OnnxPoseModel(pose_onnx, threads=threads)
+        det = old_detector.OnnxDetector(det_onnx, 320, threads)
+        return old_pipeline.PosePipeline(_NetworkCost(pose, keypoints=False),
+                                         _with_true_boxes(det, truth),
+                                         det_interval=det_interval, smoothing=SMOOTHING)
+
+    pipes = dict(after=ours(), before=theirs(), after_copy=ours())
+    names = list(pipes)
+    seconds = {k: 0.0 for k in pipes}
+    for rep in range(repeats + 1):  # the first pass warms up, untimed
+        for pipe in pipes.values():
+            pipe.reset()
+        for i, first in enumerate(range(0, len(scene.frames), block)):
+            shift = (i + rep) % len(names)
+            for name in names[shift:] + names[:shift]:
+                time.sleep(PAUSE)
+                for f in range(first, min(first + block, len(scene.frames))):
+                    state['frame'] = f
+                    t0 = time.perf_counter()
+                    pipes[name](scene.frames[f])
+                    if rep:
+                        seconds[name] += time.perf_counter() - t0
+    fps = {k: repeats * len(scene.frames) / v for k, v in seconds.items()}
+    return dict(fps=fps, after_vs_before=fps['after'] / fps['before'],
+                aa=fps['after_copy'] / fps['after'])
+
+
+BEFORE_AFTER_HEADER = ('| people | threads | before (frames/s) | after (frames/s) | after / before | '
+                       'A/A: a 2nd after / after |\n|---|---|---|---|---|---|')
+
+
+def before_after_rows(before_dir: str, people=(1, 6), threads=(1, 0), frames: int = 60,
+                      repeats: int = 5):
+    """Rows of :func:`before_after_speed` for RTMPose-m (random weights, exported once)
+    and the real RTMDet-nano of the sample data; ``before_dir`` is an earlier commit's
+    ``rtmpose_plugin/`` folder."""
+    import os
+    import tempfile
+
+    from ..datasets.samples import default_data_root
+    from ..deploy.export import deploy
+    from .deployment import CASES, _mmpose_config, shared_checkpoint
+    from .synthetic import make_scene
+    before = load_package_copy(before_dir)
+    det_sdk = os.path.join(default_data_root(), 'models', 'rtmdet-nano-person')
+    with tempfile.TemporaryDirectory() as tmp:
+        _, inp, ours_cfg, ref = next(c for c in CASES if c[0] == 'm' and c[1] == (192, 256))
+        pose_ckpt = shared_checkpoint(_mmpose_config(ref), os.path.join(tmp, 'm.pth'))
+        pose_sdk = os.path.join(tmp, 'pose')
+        deploy(ours_cfg, pose_ckpt, pose_sdk)
+        for n in people:
+            scene = make_scene(people=n, frames=frames)
+            for t in threads:
+                r = before_after_speed(scene, pose_sdk, det_sdk, before, repeats=repeats,
+                                       threads=t)
+                fps = r['fps']
+                yield (f"| {n} | {t or os.cpu_count()} | {fps['before']:.1f} | "
+                       f"{fps['after']:.1f} | {r['after_vs_before']:.3f} | {r['aa']:.3f} |")

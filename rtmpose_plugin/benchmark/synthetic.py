@@ -71,7 +71,9 @@ class DotPoseModel:
     """Finds each keypoint's coloured dot in a crop; Gaussian jitter of ``noise`` px."""
 
     def __init__(self, input_size=(192, 256), noise: float = 1.5, seed: int = 0) -> None:
+        from ..runtime.meta import keypoint_set
         self.input_size = input_size
+        self.keypoints = keypoint_set('coco')
         self.noise = noise
         self.rng = np.random.default_rng(seed)
 

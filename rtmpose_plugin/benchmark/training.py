@@ -51,7 +51,7 @@ def _trainer(config: str, data_root: str, batch: int, workers: int, repeat: int)
     from mmengine.registry import MODELS, init_default_scope
     from mmengine.runner import Runner
 
-    import rtmpose_plugin  # noqa: F401
+    from rtmpose_plugin import register  # noqa: F401  (registration and stack fixes)
     from ..apis.runner import replace_data_root
     cfg = replace_data_root(Config.fromfile(config), data_root)
     init_default_scope('mmpose')
@@ -83,7 +83,7 @@ def measure(samples: str, workers: int, batch: int = 32, steps: int = 8,
     from ..datasets.samples import make_layout
     with tempfile.TemporaryDirectory() as tmp:
         root = make_layout('coco', osp.join(tmp, 'coco'), samples)
-        from ..apis.runner import find_config
+        from ..config import find_config
         runs: Dict[str, Tuple] = {
             'ours': (_trainer(find_config(OURS), root, batch, workers, repeat=64), []),
             'ref': (_trainer(mmpose_config_path(), root, batch, workers, repeat=64), []),

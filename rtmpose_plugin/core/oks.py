@@ -8,13 +8,9 @@ from typing import Optional
 
 import numpy as np
 
-#: COCO's per-keypoint labelling uncertainties
-COCO_SIGMAS = np.array([.26, .25, .25, .35, .35, .79, .79, .72, .72, .62, .62, 1.07, 1.07, .87,
-                        .87, .89, .89]) / 10.0
-
 
 def oks_matrix(kpts_a: np.ndarray, kpts_b: np.ndarray, areas_a: np.ndarray,
-               areas_b: np.ndarray, sigmas: Optional[np.ndarray] = None,
+               areas_b: np.ndarray, sigmas: np.ndarray,
                vis_a: Optional[np.ndarray] = None, vis_b: Optional[np.ndarray] = None,
                vis_thr: Optional[float] = None) -> np.ndarray:
     """(N, M) OKS of every pose in ``a`` with every pose in ``b``.
@@ -28,7 +24,7 @@ def oks_matrix(kpts_a: np.ndarray, kpts_b: np.ndarray, areas_a: np.ndarray,
         raise ValueError(f'keypoints must be (N, K, 2) and (M, K, 2), got {kpts_a.shape} '
                          f'and {kpts_b.shape}')
     k = kpts_a.shape[1]
-    sigmas = COCO_SIGMAS if sigmas is None else np.asarray(sigmas, np.float64)
+    sigmas = np.asarray(sigmas, np.float64)
     if sigmas.shape != (k, ):
         raise ValueError(f'sigmas must have one value per keypoint ({k}), got {sigmas.shape}')
     variances = (2 * sigmas)**2
@@ -44,13 +40,14 @@ def oks_matrix(kpts_a: np.ndarray, kpts_b: np.ndarray, areas_a: np.ndarray,
 
 
 def oks_nms(keypoints: np.ndarray, scores: np.ndarray, areas: np.ndarray, thr: float,
-            sigmas: Optional[np.ndarray] = None, keypoint_scores: Optional[np.ndarray] = None,
+            sigmas: np.ndarray, keypoint_scores: Optional[np.ndarray] = None,
             vis_thr: Optional[float] = None) -> np.ndarray:
     """Greedy pose NMS: keep the best-scored pose, drop those with OKS > ``thr`` to it.
 
     Args:
         keypoints: (N, K, 2). scores: (N, ) pose scores. areas: (N, ).
         thr: OKS above which a pose is a duplicate.
+        sigmas: (K, ) the keypoint set's OKS sigmas.
         keypoint_scores: (N, K), needed with ``vis_thr``.
 
     Returns:

@@ -11,6 +11,18 @@ import shutil
 
 import numpy as np
 
+def default_data_root() -> str:
+    """``RTMPOSE_SHARED_DATA``, else ``../shared/data`` from the working directory
+    (the checkout's root, where ``make demo`` runs), else ``./shared/data``."""
+    if os.environ.get('RTMPOSE_SHARED_DATA'):
+        return os.environ['RTMPOSE_SHARED_DATA']
+    for cand in (osp.join('..', 'shared', 'data'), osp.join('shared', 'data')):
+        if osp.isdir(cand):
+            return osp.abspath(cand)
+    return osp.abspath(osp.join('..', 'shared', 'data'))
+
+
+
 FAMILIES = ('coco', 'coco-wholebody', 'coco-det', 'aic-coco', 'cspnext-udp', 'crowdpose', 'mpii',
             'ap10k')
 

@@ -1,12 +1,12 @@
-from ..core.topdown import crop_person, keypoints_to_image
-from .export import PRECISIONS, calibration_crops, deploy, sdk_model_config
-from .ncnn import NcnnPoseModel
-from .onnx import OnnxPoseModel, export_onnx, preprocess
-from .openvino import OpenVINOPoseModel, to_openvino
-from .cpu import pick_cpu_backend
+"""Export: MMDeploy to ONNX (and from it OpenVINO, ncnn through pnnx, TensorRT), INT8 and
+fp16, the SDK folder and the meta each model file carries. Running exported models is
+:mod:`rtmpose_plugin.runtime`'s."""
+from .export import (PRECISIONS, calibration_crops, deploy, deploy_detector, quantize_int8,
+                     sdk_model_config, to_fp16)
+from .onnx import export_onnx
+from .openvino import to_openvino
 
 __all__ = [
-    'export_onnx', 'OnnxPoseModel', 'NcnnPoseModel', 'preprocess', 'crop_person',
-    'keypoints_to_image', 'deploy', 'PRECISIONS', 'calibration_crops', 'sdk_model_config',
-    'OpenVINOPoseModel', 'to_openvino', 'pick_cpu_backend'
+    'export_onnx', 'deploy', 'deploy_detector', 'PRECISIONS', 'calibration_crops',
+    'sdk_model_config', 'to_openvino', 'quantize_int8', 'to_fp16'
 ]

@@ -26,16 +26,12 @@ from typing import Dict, Optional, Sequence
 
 import numpy as np
 
+from ..runtime.meta import ModelMeta, embedded_meta
+from .meta import detector_meta_from_config, embed_meta, pose_meta_from_config
+
+#: what each backend is exported in
 PRECISIONS = dict(onnxruntime=('fp32', 'fp16', 'int8'), ncnn=('fp32', 'fp16'),
                   tensorrt=('fp32', 'fp16'), openvino=('fp32', 'bf16', 'int8'))
-
-
-def capabilities_allow(backend: str, precision: str) -> bool:
-    """Whether this CPU can run a CPU backend's precision (OpenVINO bf16 needs bf16)."""
-    if backend == 'openvino' and precision == 'bf16':
-        from .openvino import capabilities
-        return 'BF16' in capabilities()
-    return True
 
 
 def deploy_config_name(backend: str, precision: str, input_size: Sequence[int],
@@ -109,13 +105,22 @@ def calibration_crops(samples: str, input_size: Sequence[int], limit: int = 32,
     return np.stack(crops[:limit])
 
 
-def quantize_int8(onnx_fp32: str, out: str, crops: np.ndarray) -> str:
-    """ONNX Runtime static INT8 quantization (QDQ, per-channel weights) calibrated on crops."""
+def quantize_int8(onnx_fp32: str, out: str, crops: np.ndarray,
+                  meta: Optional[ModelMeta] = None) -> str:
+    """ONNX Runtime static INT8 quantization (QDQ, per-channel weights) calibrated on
+    crops, normalised as the model's meta says (read from the file by default); the
+    meta is embedded in the quantized file too."""
     from onnxruntime.quantization import (CalibrationDataReader, QuantFormat, QuantType,
                                           quantize_static)
     from onnxruntime.quantization.shape_inference import quant_pre_process
 
-    from .onnx import preprocess
+    from ..core.image import normalize
+    meta = meta or embedded_meta(onnx_fp32)
+    if meta is None:
+        raise ValueError(f'{onnx_fp32} carries no model meta: export it with tools/deploy.py')
+
+    def preprocess(batch):
+        return normalize(batch, meta.mean, meta.std, meta.to_rgb)
 
     class Reader(CalibrationDataReader):
 
@@ -137,11 +142,12 @@ def quantize_int8(onnx_fp32: str, out: str, crops: np.ndarray) -> str:
                     per_channel=True, activation_type=QuantType.QUInt8,
                     weight_type=QuantType.QInt8)
     os.remove(prepared)
+    embed_meta(out, meta)
     return out
 
 
 def to_fp16(onnx_fp32: str, out: str) -> str:
-    """Float16 weights and compute; float32 inputs and outputs."""
+    """Float16 weights and compute; float32 inputs and outputs (the meta kept)."""
     import onnx
     from onnxconverter_common import float16
     model = float16.convert_float_to_float16(onnx.load(onnx_fp32), keep_io_types=True)
@@ -158,8 +164,9 @@ def export_torchscript(model_config: str, checkpoint: str, path: str,
     ncnn rewriters avoid (split, unbind, negative axes) for MMDeploy's ONNX route.
     """
     import torch
-    from mmpose.apis import init_model
-    model = init_model(model_config, checkpoint, device='cpu').eval()
+
+    from ..config import init_pose_model
+    model = init_pose_model(model_config, checkpoint, 'cpu')
 
     class Network(torch.nn.Module):
 
@@ -197,9 +204,11 @@ def to_ncnn(model_path: str, work_dir: str, input_size: Sequence[int], fp16: boo
 
 def deploy(model_config: str, checkpoint: str, work_dir: str, backend: str = 'onnxruntime',
            precision: str = 'fp32', decode_in_graph: bool = False,
-           calibration: Optional[np.ndarray] = None, sdk_meta: bool = True,
+           calibration: Optional[np.ndarray] = None,
            deploy_config: Optional[str] = None, batch: Optional[int] = None) -> Dict[str, str]:
-    """Export a pose model to a backend; returns the paths it wrote.
+    """Export a pose model to a backend as an MMDeploy SDK folder (the model file and
+    MMDeploy SDK's ``deploy.json``, ``pipeline.json``, ``detail.json``), the model's
+    meta (:mod:`.meta`) embedded in each model file; returns the paths it wrote.
 
     Args:
         model_config: Training config (path or name of one of ours).
@@ -210,7 +219,6 @@ def deploy(model_config: str, checkpoint: str, work_dir: str, backend: str = 'on
         decode_in_graph: Keypoints and scores out of the graph instead of SimCC logits
             (ONNX Runtime).
         calibration: (N, h, w, 3) uint8 crops for ``int8``.
-        sdk_meta: Also write MMDeploy SDK's ``deploy.json``, ``pipeline.json``, ``detail.json``.
         deploy_config: An MMDeploy config overriding the one chosen by backend.
         batch: OpenVINO: a static batch size (None: dynamic).
 
@@ -220,7 +228,8 @@ def deploy(model_config: str, checkpoint: str, work_dir: str, backend: str = 'on
     """
     from mmengine.config import Config
 
-    from ..apis.runner import find_config
+    from .. import register  # noqa: F401  (our modules and the stack fixes, in any process)
+    from ..config import find_config
     from .onnx import export_onnx
     if backend not in PRECISIONS or precision not in PRECISIONS[backend]:
         raise ValueError(f'{backend}/{precision} is not supported; choose from {PRECISIONS}')
@@ -229,6 +238,7 @@ def deploy(model_config: str, checkpoint: str, work_dir: str, backend: str = 'on
     model_config = find_config(model_config)
     model_cfg = Config.fromfile(model_config)
     input_size = tuple(model_cfg.codec['input_size'])
+    meta = pose_meta_from_config(model_cfg)
     deploy_config = find_config(deploy_config or deploy_config_name(
         backend, precision, input_size, decode_in_graph))
     os.makedirs(work_dir, exist_ok=True)
@@ -242,23 +252,25 @@ def deploy(model_config: str, checkpoint: str, work_dir: str, backend: str = 'on
                                                 osp.join(work_dir, 'end2end.pt'), input_size)
         out.update(to_ncnn(out['torchscript'], work_dir, input_size, fp16=precision == 'fp16'))
         out['model'] = out['param']
-        if sdk_meta:
-            out.update(_sdk_meta(deploy_config, model_cfg, work_dir, checkpoint))
+        out['meta'] = embed_meta(out['param'], meta)
+        out.update(_sdk_meta(deploy_config, sdk_model_config(model_cfg), work_dir, checkpoint,
+                             out['model']))
         return out
     onnx_path = export_onnx(model_config, checkpoint, work_dir, deploy_config=deploy_config,
                             input_size=input_size)
+    embed_meta(onnx_path, meta)
     out['onnx'] = onnx_path
     if backend == 'onnxruntime':
         if precision == 'fp16':
             out['model'] = to_fp16(onnx_path, osp.join(work_dir, 'end2end_fp16.onnx'))
         elif precision == 'int8':
             out['model'] = quantize_int8(onnx_path, osp.join(work_dir, 'end2end_int8.onnx'),
-                                         calibration)
+                                         calibration, meta)
         else:
             out['model'] = onnx_path
     elif backend == 'openvino':
         from .openvino import deploy_openvino
-        out.update(deploy_openvino(onnx_path, work_dir, precision, calibration, batch))
+        out.update(deploy_openvino(onnx_path, work_dir, precision, calibration, batch, meta))
     else:
         from mmdeploy.apis.tensorrt import onnx2tensorrt
         deploy_cfg = Config.fromfile(deploy_config)
@@ -266,14 +278,56 @@ def deploy(model_config: str, checkpoint: str, work_dir: str, backend: str = 'on
             deploy_cfg.backend_config.common_config.fp16_mode = True
         onnx2tensorrt(work_dir, 'end2end.engine', 0, deploy_cfg, onnx_path, device='cuda:0')
         out['model'] = osp.join(work_dir, 'end2end.engine')
-    if sdk_meta:
-        out.update(_sdk_meta(deploy_config, model_cfg, work_dir, checkpoint))
+        out['meta'] = embed_meta(out['model'], meta)
+    out.update(_sdk_meta(deploy_config, sdk_model_config(model_cfg), work_dir, checkpoint,
+                             out['model']))
     return out
 
 
-def _sdk_meta(deploy_config: str, model_cfg, work_dir: str, checkpoint: str) -> Dict[str, str]:
-    """MMDeploy SDK's ``deploy.json``, ``pipeline.json``, ``detail.json`` for the model."""
+def _sdk_meta(deploy_config, model_cfg, work_dir: str, checkpoint: Optional[str],
+              model_file: str) -> Dict[str, str]:
+    """MMDeploy SDK's ``deploy.json``, ``pipeline.json``, ``detail.json`` for the model,
+    ``deploy.json`` naming ``model_file`` (the precision's file, as MMDeploy names its
+    own backend file)."""
     from mmdeploy.backend.sdk.export_info import export2SDK
-    export2SDK(deploy_config, sdk_model_config(model_cfg), work_dir, pth=checkpoint, device='cpu')
+    export2SDK(deploy_config, model_cfg, work_dir, pth=checkpoint, device='cpu')
+    path = osp.join(work_dir, 'deploy.json')
+    with open(path) as f:
+        info = json.load(f)
+    for model in info.get('models', [])[:1]:
+        model['net'] = osp.relpath(model_file, work_dir)
+        if model_file.endswith('.param'):
+            model['weights'] = osp.relpath(model_file[:-len('.param')] + '.bin', work_dir)
+        elif model_file.endswith('.xml'):
+            model['weights'] = osp.relpath(model_file[:-len('.xml')] + '.bin', work_dir)
+    with open(path, 'w') as f:
+        json.dump(info, f, indent=4)
     return {name: osp.join(work_dir, name) for name in ('deploy.json', 'pipeline.json',
                                                          'detail.json')}
+
+
+DETECTOR_DEPLOY_CONFIG = 'detection_onnxruntime_dynamic.py'
+
+
+def deploy_detector(config: str, checkpoint: Optional[str], work_dir: str,
+                    size: int) -> Dict[str, str]:
+    """An RTMDet config exported by MMDeploy ``torch2onnx`` (NMS in the graph) as an SDK
+    folder, its meta embedded in ``end2end.onnx``. ``checkpoint`` None keeps the initial
+    weights. Returns the paths written (``model``: the ONNX file)."""
+    from mmdeploy.apis import torch2onnx
+    from mmengine.config import Config
+
+    from .. import register  # noqa: F401  (the stack fixes: torch.onnx, checkpoints)
+    from ..config import find_config
+    deploy_cfg = Config.fromfile(find_config(DETECTOR_DEPLOY_CONFIG))
+    model_cfg = Config.fromfile(find_config(config))
+    os.makedirs(work_dir, exist_ok=True)
+    # torch2onnx rewrites the test pipeline of the config it is given (an array input):
+    # it gets a copy, and the SDK meta the config as written
+    torch2onnx(np.full((size, size, 3), 114, np.uint8), work_dir, 'end2end.onnx', deploy_cfg,
+               copy.deepcopy(model_cfg), checkpoint, 'cpu')
+    onnx_path = osp.join(work_dir, 'end2end.onnx')
+    embed_meta(onnx_path, detector_meta_from_config(model_cfg, size))
+    out = dict(model=onnx_path)
+    out.update(_sdk_meta(deploy_cfg, model_cfg, work_dir, checkpoint, onnx_path))
+    return out

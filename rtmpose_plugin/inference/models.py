@@ -1,19 +1,42 @@
-"""Model names -> configs and official checkpoints, downloaded once and cached.
+"""Opening a model for the pipeline, the CLI, the demo and the benchmarks: one place.
 
-``rtmpose-t/s/m/l`` (COCO, 256x192), ``rtmpose-m-384`` / ``rtmpose-l-384`` (AIC+COCO),
-``rtmpose-m-wholebody`` / ``rtmpose-l-wholebody``, and the person detectors
-``rtmdet-nano`` / ``rtmdet-m``. A local checkpoint path works offline; a failed
-download says where to put the file by hand.
+What ``--pose`` and ``--det`` accept (:func:`open_pose_model`, :func:`open_detector`):
+
+- an MMDeploy SDK folder (``deploy.json`` naming the model file, ``pipeline.json``,
+  ``detail.json``), as ``tools/deploy.py`` writes and OpenMMLab publishes;
+- an SDK zip as OpenMMLab publishes them (unpacked once into the cache);
+- a model file: ``.onnx``, OpenVINO ``.xml``, ncnn ``.param``, TensorRT ``.engine``;
+- a config of ours (or a path) with a checkpoint, or a model name (``rtmpose-m``,
+  ``rtmdet-nano``; the official checkpoint is downloaded once): exported once into the
+  cache as an SDK folder. This needs the training stack; everything above runs without.
+
+The cache (``~/.cache/rtmpose_plugin``, or ``$RTMPOSE_PLUGIN_CACHE``) is keyed by content:
+an export by the hashes of the checkpoint and of the resolved config and the export
+options; a conversion (fp16, INT8, OpenVINO IR) by the hash of the ONNX file, the
+calibration data and the recipe. A retrained checkpoint under the same name is exported
+anew.
 """
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import os.path as osp
-from typing import Dict, Tuple
+import shutil
+import tempfile
+import zipfile
+from dataclasses import replace
+from typing import Callable, Dict, Optional, Sequence, Tuple
+
+import numpy as np
+
+from ..runtime.meta import (ModelError, ModelMeta, is_sdk_folder, read_meta, sdk_model_file)
+from ..runtime.models import Detector, PoseModel
 
 _RTMPOSE = 'https://download.openmmlab.com/mmpose/v1/projects/rtmpose/'
 
 #: name -> (our config, official checkpoint URL or None: from mmpose's metafiles)
-NAMES: Dict[str, Tuple[str, str]] = {
+NAMES: Dict[str, Tuple[str, Optional[str]]] = {
     'rtmpose-t': ('rtmpose-t_8xb256-420e_coco-256x192.py', None),
     'rtmpose-s': ('rtmpose-s_8xb256-420e_coco-256x192.py', None),
     'rtmpose-m': ('rtmpose-m_8xb256-420e_coco-256x192.py', None),
@@ -27,6 +50,17 @@ NAMES: Dict[str, Tuple[str, str]] = {
     'rtmdet-m': ('rtmdet_m_640-8xb32_coco-person.py',
                  _RTMPOSE + 'rtmdet_m_8xb32-100e_coco-obj365-person-235e8209.pth'),
 }
+#: detector input sizes of the names above
+DETECTOR_SIZES = {'rtmdet-nano': 320, 'rtmdet-m': 640}
+MODEL_FILES = ('.onnx', '.xml', '.param', '.engine')
+#: backend -> precisions it runs
+PRECISIONS = dict(onnxruntime=('fp32', 'fp16', 'int8'), openvino=('fp32', 'bf16', 'int8'),
+                  ncnn=('fp32', 'fp16'), tensorrt=('fp32', 'fp16'), pytorch=('fp32', ))
+
+
+def cache_dir() -> str:
+    return os.environ.get('RTMPOSE_PLUGIN_CACHE',
+                          osp.join(osp.expanduser('~'), '.cache', 'rtmpose_plugin'))
 
 
 def official_url(name: str) -> str:
@@ -36,19 +70,16 @@ def official_url(name: str) -> str:
     return url or official_models()[config].weights
 
 
-def resolve(name_or_path: str, checkpoint: str = None) -> Tuple[str, str]:
-    """(config path, local checkpoint path) for a model name, downloading once.
-
-    Args:
-        name_or_path: A name of :data:`NAMES`, or a config path / name.
-        checkpoint: A local path or URL overriding the official checkpoint.
+def resolve(name_or_path: str, checkpoint: Optional[str] = None) -> Tuple[str, str]:
+    """(config path, local checkpoint path) for a model name or config, downloading once.
 
     Raises:
         ValueError: an unknown name with no checkpoint given.
+        FileNotFoundError: a checkpoint path that does not exist.
         RuntimeError: the download failed (the message says where to put the file).
     """
-    from ..apis.runner import find_config
     from ..compat.checkpoint import download_checkpoint
+    from ..config import find_config
     if name_or_path in NAMES:
         config, url = NAMES[name_or_path][0], official_url(name_or_path)
     else:
@@ -62,3 +93,276 @@ def resolve(name_or_path: str, checkpoint: str = None) -> Tuple[str, str]:
     elif not osp.isfile(checkpoint):
         raise FileNotFoundError(f'checkpoint {checkpoint} does not exist')
     return find_config(config), checkpoint
+
+
+# ---------------------------------------------------------------- hashing and the cache
+
+def file_digest(path: str) -> str:
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for block in iter(lambda: f.read(1 << 20), b''):
+            h.update(block)
+    return h.hexdigest()
+
+
+def config_digest(config: str) -> str:
+    """The hash of a config as resolved (its bases included), not of its file."""
+    from mmengine.config import Config
+    cfg = Config.fromfile(config)
+    text = json.dumps(cfg.to_dict(), sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _key(*parts: str) -> str:
+    return hashlib.sha256('\0'.join(parts).encode()).hexdigest()[:16]
+
+
+def _cached(folder: str, done: str, make: Callable[[str], None]) -> str:
+    """``folder`` made by ``make(tmp)`` in a temporary folder and renamed into place,
+    unless ``folder/done`` exists: an interrupted export leaves no half folder."""
+    if osp.exists(osp.join(folder, done)):
+        return folder
+    parent = osp.dirname(folder)
+    os.makedirs(parent, exist_ok=True)
+    tmp = tempfile.mkdtemp(dir=parent, prefix='.tmp-')
+    try:
+        make(tmp)
+        if osp.exists(folder):
+            shutil.rmtree(folder)
+        os.replace(tmp, folder)
+    finally:
+        if osp.exists(tmp):
+            shutil.rmtree(tmp, ignore_errors=True)
+    return folder
+
+
+def export_cached(config: str, checkpoint: str, task: str = 'pose',
+                  det_size: int = 640) -> str:
+    """The SDK folder of a config + checkpoint, exported once (ONNX Runtime fp32) into the
+    cache, keyed by the checkpoint's and the resolved config's content."""
+    from ..config import find_config
+    from ..deploy import export as exp
+    config = find_config(config)
+    options = f'{task}:{det_size if task == "detection" else ""}'
+    key = _key(file_digest(checkpoint), config_digest(config), options)
+    folder = osp.join(cache_dir(), 'export',
+                      f'{osp.splitext(osp.basename(checkpoint))[0]}_{key}')
+
+    def make(tmp):
+        if task == 'pose':
+            exp.deploy(config, checkpoint, tmp)
+        else:
+            exp.deploy_detector(config, checkpoint, tmp, det_size)
+
+    return _cached(folder, 'deploy.json', make)
+
+
+def unpack_sdk_zip(path: str) -> str:
+    """The SDK folder inside an SDK zip, unpacked once into the cache (by content).
+
+    Raises:
+        ModelError: not a zip, or no ``deploy.json`` in it.
+    """
+    if not zipfile.is_zipfile(path):
+        raise ModelError(f'{path} is not a zip file')
+    folder = osp.join(cache_dir(), 'sdk', f'{osp.splitext(osp.basename(path))[0]}_'
+                      f'{_key(file_digest(path))}')
+
+    def make(tmp):
+        with zipfile.ZipFile(path) as z:
+            for member in z.namelist():
+                target = osp.realpath(osp.join(tmp, member))
+                if not target.startswith(osp.realpath(tmp) + os.sep):
+                    raise ModelError(f'{path} has an unsafe member {member!r}')
+            z.extractall(tmp)
+        open(osp.join(tmp, '.unpacked'), 'w').close()
+
+    root = _cached(folder, '.unpacked', make)
+    for dirpath, _, files in os.walk(root):
+        if 'deploy.json' in files:
+            return dirpath
+    raise ModelError(f'{path} holds no MMDeploy SDK folder (no deploy.json)')
+
+
+# ---------------------------------------------------------------- locating a model
+
+def locate(spec: str, checkpoint: Optional[str] = None, task: str = 'pose',
+           det_size: int = 640) -> Tuple[str, Optional[str]]:
+    """(model file, SDK folder or None) for what ``--pose`` / ``--det`` was given.
+
+    Raises:
+        FileNotFoundError: a path that does not exist.
+        ModelError: a folder that is no SDK folder, a file of an unknown kind.
+    """
+    if spec.endswith('.zip'):
+        if not osp.isfile(spec):
+            raise FileNotFoundError(f'SDK zip {spec} does not exist')
+        spec = unpack_sdk_zip(spec)
+    if osp.isdir(spec):
+        if not is_sdk_folder(spec):
+            raise ModelError(f'{spec} is a folder but not an MMDeploy SDK folder (no '
+                             'deploy.json): give the folder tools/deploy.py wrote, or a model '
+                             'file')
+        return sdk_model_file(spec), spec
+    if spec.endswith(MODEL_FILES):
+        if not osp.isfile(spec):
+            raise FileNotFoundError(f'model file {spec} does not exist')
+        return spec, None
+    if spec in NAMES or spec.endswith('.py'):
+        if spec.endswith('.py') and not checkpoint:
+            raise ValueError(f'the config {spec} needs a checkpoint (--pose-checkpoint / '
+                             '--det-checkpoint)')
+        if spec in NAMES and (spec in DETECTOR_SIZES) != (task == 'detection'):
+            raise ModelError(f'{spec!r} is a {"detector" if spec in DETECTOR_SIZES else "pose"}'
+                             f' model name, given as the {task} model')
+        config, ckpt = resolve(spec, checkpoint)
+        folder = export_cached(config, ckpt, task, DETECTOR_SIZES.get(spec, det_size))
+        return sdk_model_file(folder), folder
+    if osp.exists(spec):
+        raise ModelError(f'{spec} is not a model: expected an SDK folder or zip, a '
+                         f'{"/".join(MODEL_FILES)} file, a config or a model name')
+    raise FileNotFoundError(f'{spec!r} is neither a file, a folder nor a model name '
+                            f'({", ".join(NAMES)})')
+
+
+def _backend_of(path: str, backend: str) -> str:
+    """The backend a model file runs on; ``auto`` picks by the file's kind."""
+    by_ext = {'.xml': 'openvino', '.param': 'ncnn', '.engine': 'tensorrt'}
+    ext = osp.splitext(path)[1]
+    if backend == 'auto':
+        return by_ext.get(ext, 'onnxruntime')
+    if ext in by_ext and by_ext[ext] != backend:
+        raise ValueError(f'{osp.basename(path)} is a {by_ext[ext]} model; it cannot run on '
+                         f'{backend}')
+    if ext == '.onnx' and backend in ('ncnn', 'tensorrt'):
+        raise ValueError(f'{backend} runs a converted model: tools/deploy.py --backend '
+                         f'{backend}, then give its SDK folder')
+    return backend
+
+
+def _convert(onnx_path: str, meta: ModelMeta, backend: str, precision: str,
+             calibration: Optional[Callable[[], np.ndarray]], calibration_id: str) -> str:
+    """A converted copy of an ONNX pose model (ORT fp16 / INT8, OpenVINO INT8 IR), made
+    once into the cache, keyed by the ONNX file's content and how it is converted."""
+    from ..deploy import export as exp
+    from ..deploy.openvino import INT8_RECIPE, to_openvino
+    recipe = INT8_RECIPE if backend == 'openvino' else 'ort-qdq-minmax'
+    key = _key(file_digest(onnx_path), backend, precision, calibration_id,
+               recipe if precision == 'int8' else '')
+    name = 'end2end_int8.xml' if backend == 'openvino' else f'end2end_{precision}.onnx'
+    folder = osp.join(cache_dir(), backend, key)
+
+    def make(tmp):
+        out = osp.join(tmp, name)
+        if backend == 'openvino':
+            to_openvino(onnx_path, out, 'int8', calibration(), meta=meta)
+        elif precision == 'fp16':
+            exp.to_fp16(onnx_path, out)
+        else:
+            exp.quantize_int8(onnx_path, out, calibration(), meta)
+
+    return osp.join(_cached(folder, name, make), name)
+
+
+# ---------------------------------------------------------------- opening
+
+def open_pose_model(spec: str, checkpoint: Optional[str] = None, backend: str = 'auto',
+                    precision: Optional[str] = None, device: str = 'cpu', threads: int = 0,
+                    keypoints: Optional[str] = None,
+                    calibration: Optional[Callable[[Sequence[int]], np.ndarray]] = None,
+                    calibration_id: str = '') -> PoseModel:
+    """A pose model ready for the pipeline.
+
+    Args:
+        spec: See the module note.
+        checkpoint: For a config (or to override a model name's official checkpoint).
+        backend: ``auto`` (by the file's kind, ONNX Runtime for ONNX), ``onnxruntime``,
+            ``openvino``, ``ncnn``, ``tensorrt`` or ``pytorch`` (a config or a name).
+        precision: one of :data:`PRECISIONS` of the backend; ``int8`` quantizes an ONNX
+            model once (cached), calibrated on ``calibration(input_size)`` crops. None:
+            as an OpenVINO IR records it, else fp32.
+        device: ``cpu`` or ``cuda:N`` where the backend has it.
+        keypoints: the keypoint set of a model that carries none (a foreign model).
+        calibration_id: names the calibration data in the cache key.
+
+    Raises:
+        FileNotFoundError, ValueError, ModelError: with what was expected and found.
+    """
+    from ..runtime import sessions
+    if backend == 'pytorch':
+        if precision not in (None, 'fp32'):
+            raise ValueError('the PyTorch backend runs fp32 only')
+        if spec not in NAMES and not spec.endswith('.py'):
+            raise ValueError('the PyTorch backend runs a config with a checkpoint, or a model '
+                             f'name; {spec!r} is neither')
+        from ..deploy.meta import pose_meta_from_config
+        config, ckpt = resolve(spec, checkpoint)
+        session = sessions.TorchSession(config, ckpt, device)
+        return PoseModel(session, pose_meta_from_config(session.config), name=spec)
+    model_file, folder = locate(spec, checkpoint, 'pose')
+    backend = _backend_of(model_file, backend)
+    if precision is None and backend != 'openvino':
+        precision = 'fp32'
+    if precision is not None and precision not in PRECISIONS[backend]:
+        raise ValueError(f'{backend} has no {precision}; it has '
+                         f'{", ".join(PRECISIONS[backend])}')
+    meta = read_meta(model_file, folder, keypoints, 'pose',
+                     input_shape=_probe_shape(model_file, folder))
+    name = folder or model_file
+    if model_file.endswith('.onnx') and (precision in ('fp16', 'int8')):
+        if precision == 'int8' and calibration is None:
+            raise ValueError('int8 needs calibration data: --calibration DATA (a folder laid '
+                             'out like the sample data, with coco/test_coco.json)')
+        model_file = _convert(model_file, meta, backend, precision,
+                              (lambda: calibration(meta.input_size)) if calibration else None,
+                              calibration_id)
+    if backend == 'onnxruntime':
+        session = sessions.OnnxRuntimeSession(model_file, device, threads)
+        if precision == 'int8':  # a QDQ model: float inputs and outputs
+            session.precision = 'int8'
+    elif backend == 'openvino':
+        session = sessions.OpenVINOSession(model_file, precision, threads, device=device)
+    elif backend == 'ncnn':
+        session = sessions.NcnnSession(model_file, threads=threads, fp16=precision == 'fp16',
+                                       device=device)
+    else:
+        session = sessions.TensorRTSession(model_file, device)
+    return PoseModel(session, meta, name=name)
+
+
+def _probe_shape(model_file: str, folder: Optional[str]):
+    """A bare ONNX file's input shape (for its assumed meta); None otherwise."""
+    from ..runtime.meta import embedded_meta
+    if folder is not None or not model_file.endswith('.onnx') or embedded_meta(model_file):
+        return None
+    from ..runtime.sessions import OnnxRuntimeSession
+    return OnnxRuntimeSession(model_file).input_shape
+
+
+def open_detector(spec: str, checkpoint: Optional[str] = None, backend: str = 'onnxruntime',
+                  precision: str = 'fp32', device: str = 'cpu', threads: int = 0,
+                  size: Optional[int] = None) -> Detector:
+    """An RTMDet for the pipeline: ``spec`` as for :func:`open_pose_model`; ONNX Runtime
+    (fp32) or OpenVINO (``fp32`` / ``bf16``). ``size``: the letterbox size, where the
+    model does not say it (a bare ONNX file) or to override it."""
+    from ..runtime import sessions
+    model_file, folder = locate(spec, checkpoint, 'detection', size or 640)
+    meta = read_meta(model_file, folder, task='detection',
+                     input_shape=_probe_shape(model_file, folder))
+    if size:
+        if tuple(meta.input_size) != (size, size):
+            meta = replace(meta, input_size=(size, size),
+                           assumed=meta.assumed + [f'input {size}x{size} (asked for)'])
+        else:
+            meta.assumed = [a for a in meta.assumed if 'input 640x640' not in a]
+    w, h = meta.input_size
+    if backend == 'openvino':
+        # a static input: OpenVINO runs RTMDet-nano much faster than with a dynamic one
+        session = sessions.OpenVINOSession(model_file, precision, threads,
+                                           input_shape=(1, 3, h, w), device=device)
+    elif backend == 'onnxruntime':
+        session = sessions.OnnxRuntimeSession(model_file, device, threads)
+    else:
+        raise ValueError(f'the detector runs on onnxruntime or openvino, not {backend}')
+    return Detector(session, meta, name=folder or model_file)
+

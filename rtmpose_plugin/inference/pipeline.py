@@ -3,10 +3,12 @@ derive each person's box from its previous pose, estimate all crops of a frame i
 batched forward, drop duplicate poses by OKS, track and smooth.
 
 Note: N people, K keypoints; boxes (N, 4) are x1, y1, x2, y2 in image pixels.
-Backends are any callables: a detector ``image -> (N, 5)`` boxes with scores, a pose
-model with ``input_size`` (w, h) and ``crops (B, h, w, 3) uint8 BGR -> (keypoints
-(B, K, 2) in input space, scores (B, K))`` (``OnnxPoseModel``, ``NcnnPoseModel``,
-:class:`TorchPoseModel`), all decoding with the training-time decode.
+Models are any callables: a detector ``image -> (N, 5)`` boxes with scores, a pose
+model with ``input_size`` (w, h), ``keypoints`` (its
+:class:`~rtmpose_plugin.runtime.meta.KeypointSet`: K, OKS sigmas, skeleton) and
+``crops (B, h, w, 3) uint8 BGR -> (keypoints (B, K, 2) in input space, scores (B, K))``,
+as :class:`rtmpose_plugin.runtime.PoseModel` on any backend. Pose NMS and tracking use
+the model's own sigmas, so every keypoint set is treated alike.
 """
 from __future__ import annotations
 
@@ -131,22 +133,41 @@ class PosePipeline:
         redetect_iou: Between detections, run the detector anyway when two boxes derived
             from the previous poses overlap by more than this IoU (people crossing, where
             a derived box slides onto a neighbour); None: never.
+        max_batch: At most this many crops go through the pose model at once.
     """
 
     def __init__(self, pose_model: Callable, detector: Optional[Callable] = None,
                  det_interval: int = 1, det_score_thr: float = 0.5, kpt_thr: float = 0.3,
                  nms_thr: float = 0.9, smoothing: Optional[Dict] = None, track: bool = True,
                  fps: float = 30.0, max_track_age: int = 5,
-                 redetect_iou: Optional[float] = None) -> None:
+                 redetect_iou: Optional[float] = None, max_batch: int = 64) -> None:
         if det_interval < 1:
             raise ValueError(f'det_interval must be >= 1, got {det_interval}')
+        if max_batch < 1:
+            raise ValueError(f'max_batch must be >= 1, got {max_batch}')
+        keypoints = getattr(pose_model, 'keypoints', None)
+        if keypoints is None:
+            raise ValueError('the pose model has no keypoint set (.keypoints): open it with '
+                             'rtmpose_plugin.inference.open_pose_model')
         self.pose_model, self.detector = pose_model, detector
+        self.keypoints = keypoints
+        self.sigmas = keypoints.sigma_array
+        self.max_batch = max_batch
         self.det_interval, self.det_score_thr = det_interval, det_score_thr
         self.kpt_thr, self.nms_thr, self.fps = kpt_thr, nms_thr, fps
         self.redetect_iou = redetect_iou
-        self.tracker = Tracker(max_age=max_track_age, smoothing=smoothing) if track else None
+        self.tracker = Tracker(max_age=max_track_age, sigmas=self.sigmas,
+                               smoothing=smoothing) if track else None
         self.frame = 0
         self._last: List[PoseInstance] = []
+
+    def _estimate(self, crops: np.ndarray) -> tuple:
+        """Crops through the pose model in batches of at most ``max_batch``."""
+        if len(crops) <= self.max_batch:
+            return self.pose_model(crops)
+        parts = [self.pose_model(crops[i:i + self.max_batch])
+                 for i in range(0, len(crops), self.max_batch)]
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
     def reset(self) -> None:
         self.frame, self._last = 0, []
@@ -193,13 +214,13 @@ class PosePipeline:
                 xywh = np.array([box[0], box[1], box[2] - box[0], box[3] - box[1]], np.float32)
                 crop, (c, s) = crop_person(image, xywh, size)
                 crops.append(crop), centers.append(c), scales.append(s)
-            kp, kp_scores = self.pose_model(np.stack(crops))  # one batched forward
+            kp, kp_scores = self._estimate(np.stack(crops))
             kp = keypoints_to_image(kp, np.stack(centers), np.stack(scales), size)
             valid = kp_scores > self.kpt_thr
             pose_scores = dets[:, 4] * np.where(valid.any(1), (kp_scores * valid).sum(1) /
                                                 np.maximum(valid.sum(1), 1), 0)
             areas = (dets[:, 2] - dets[:, 0]) * (dets[:, 3] - dets[:, 1])
-            keep = oks_nms(kp, pose_scores, areas, self.nms_thr)
+            keep = oks_nms(kp, pose_scores, areas, self.nms_thr, self.sigmas)
             kp, kp_scores, dets, pose_scores, areas = (a[keep] for a in (kp, kp_scores, dets,
                                                                          pose_scores, areas))
             t = timestamp if timestamp is not None else self.frame / self.fps
@@ -212,35 +233,11 @@ class PosePipeline:
                 for i, d, k, s, p in zip(ids, dets, kp, kp_scores, pose_scores)
             ]
         elif self.tracker is not None:
-            self.tracker.update(np.zeros((0, 17, 2)), np.zeros((0, 17)), np.zeros(0),
+            k = self.keypoints.num_keypoints
+            self.tracker.update(np.zeros((0, k, 2)), np.zeros((0, k)), np.zeros(0),
                                 timestamp if timestamp is not None else self.frame / self.fps)
         result.timings_ms['pose'] = (time.perf_counter() - t_pose) * 1e3
         result.timings_ms['total'] = (time.perf_counter() - t0) * 1e3
         self._last = [i for i in result.instances if (i.keypoint_scores > self.kpt_thr).sum() >= 2]
         self.frame += 1
         return result
-
-
-class TorchPoseModel:
-    """A PyTorch pose model (config + checkpoint) behind the same interface as the
-    deployed ones; decoding with the training-time decode."""
-
-    def __init__(self, config: str, checkpoint: str, device: str = 'cpu') -> None:
-        from mmpose.apis import init_model
-
-        from ..apis.runner import find_config
-        self.model = init_model(find_config(config), checkpoint, device=device).eval()
-        codec = self.model.cfg.codec
-        self.input_size = tuple(codec['input_size'])
-        self.split_ratio = codec.get('simcc_split_ratio', 2.0)
-        self.device = device
-
-    def __call__(self, crops_bgr: np.ndarray):
-        import torch
-
-        from ..core.simcc import decode_simcc
-        from ..deploy.onnx import preprocess
-        with torch.no_grad():
-            x = torch.from_numpy(preprocess(crops_bgr)).to(self.device)
-            sx, sy = self.model.head(self.model.extract_feat(x))
-        return decode_simcc(sx.cpu().numpy(), sy.cpu().numpy(), self.split_ratio)

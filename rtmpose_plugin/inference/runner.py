@@ -12,11 +12,12 @@ import json
 import os
 import os.path as osp
 import time
-from typing import Callable, Dict, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, Iterator, List, Optional, Tuple, Union
 
 import cv2
 import numpy as np
 
+from ..runtime.meta import KeypointSet
 from .pipeline import FrameResult, PosePipeline, to_bgr_uint8
 
 IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')
@@ -82,29 +83,38 @@ def _iter_video(source: Union[str, int], stem: str, live: bool = False) -> Itera
         cap.release()
 
 
-def draw(image: np.ndarray, result: FrameResult, skeleton: Sequence[Tuple[int, int]],
+def draw(image: np.ndarray, result: FrameResult, keypoints: KeypointSet,
          kpt_thr: float = 0.3) -> np.ndarray:
-    """Boxes with track IDs, limbs and keypoints over ``kpt_thr``."""
+    """Boxes with track IDs, then the keypoint set's skeleton and keypoints over
+    ``kpt_thr`` in its own colours (mmpose's, RGB, drawn on the BGR image)."""
     out = image.copy()
+    k = keypoints.num_keypoints
+    link_colors = [c[::-1] for c in keypoints.link_colors] or [(0, 255, 0)]
+    kpt_colors = [c[::-1] for c in keypoints.keypoint_colors] or [(0, 0, 255)]
+    thick = max(1, round(max(image.shape[:2]) / 500))
     for inst in result.instances:
         color = tuple(int(c) for c in np.random.default_rng(inst.track_id).integers(64, 256, 3))
         x1, y1, x2, y2 = inst.bbox.astype(int)
-        cv2.rectangle(out, (x1, y1), (x2, y2), color, 1)
+        cv2.rectangle(out, (x1, y1), (x2, y2), color, thick)
         cv2.putText(out, str(inst.track_id), (x1, max(y1 - 3, 10)), cv2.FONT_HERSHEY_SIMPLEX,
-                    0.5, color, 1, cv2.LINE_AA)
+                    0.5 * thick, color, thick, cv2.LINE_AA)
         kp, sc = inst.keypoints, inst.keypoint_scores
-        for a, b in skeleton:
-            if a < len(sc) and b < len(sc) and sc[a] > kpt_thr and sc[b] > kpt_thr:
-                cv2.line(out, tuple(kp[a].astype(int)), tuple(kp[b].astype(int)), color, 2,
+        for j, (a, b) in enumerate(keypoints.skeleton):
+            if a < k and b < k and sc[a] > kpt_thr and sc[b] > kpt_thr:
+                cv2.line(out, tuple(kp[a].astype(int)), tuple(kp[b].astype(int)),
+                         tuple(int(v) for v in link_colors[j % len(link_colors)]), thick + 1,
                          cv2.LINE_AA)
-        for (x, y), s in zip(kp, sc):
+        radius = thick + (2 if k <= 30 else 0)
+        for j, ((x, y), s) in enumerate(zip(kp, sc)):
             if s > kpt_thr:
-                cv2.circle(out, (int(x), int(y)), 3, (0, 0, 255), -1, cv2.LINE_AA)
+                cv2.circle(out, (int(x), int(y)), radius,
+                           tuple(int(v) for v in kpt_colors[j % len(kpt_colors)]), -1,
+                           cv2.LINE_AA)
     return out
 
 
 def run(pipeline: PosePipeline, source: Union[str, int], out_dir: str,
-        skeleton: Sequence[Tuple[int, int]] = (), boxes_for: Optional[Callable] = None,
+        boxes_for: Optional[Callable] = None,
         progress: bool = True, max_frames: Optional[int] = None,
         save_frames: bool = True) -> Dict[str, object]:
     """The pipeline over every frame of ``source``; returns a summary.
@@ -152,7 +162,7 @@ def run(pipeline: PosePipeline, source: Union[str, int], out_dir: str,
                 frames += 1
                 people += len(result.instances)
                 if save_frames:
-                    canvas = draw(image, result, skeleton, pipeline.kpt_thr)
+                    canvas = draw(image, result, pipeline.keypoints, pipeline.kpt_thr)
                     if is_video:
                         if writer is None:
                             h, w = canvas.shape[:2]

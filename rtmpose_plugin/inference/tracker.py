@@ -9,6 +9,7 @@ from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
+from ..core.assignment import linear_sum_assignment
 from ..core.filters import OneEuroFilter
 from ..core.oks import oks_matrix
 
@@ -29,24 +30,20 @@ class Tracker:
     Args:
         oks_thr: Minimum OKS for a pose to continue a track.
         max_age: Frames a track survives unmatched.
-        sigmas: Per-keypoint OKS sigmas (COCO's by default; K must match).
+        sigmas: Per-keypoint OKS sigmas of the keypoint set (K must match the poses).
         smoothing: One-Euro arguments (``min_cutoff``, ``beta``, ``d_cutoff``), or None.
     """
 
-    def __init__(self, oks_thr: float = 0.3, max_age: int = 5,
-                 sigmas: Optional[np.ndarray] = None, smoothing: Optional[Dict] = None) -> None:
-        self.oks_thr, self.max_age, self.sigmas = oks_thr, max_age, sigmas
+    def __init__(self, sigmas: np.ndarray, oks_thr: float = 0.3, max_age: int = 5,
+                 smoothing: Optional[Dict] = None) -> None:
+        self.sigmas = np.asarray(sigmas, np.float64)
+        self.oks_thr, self.max_age = oks_thr, max_age
         self.smoothing = smoothing
         self.tracks: List[Track] = []
         self.next_id = 0
 
     def reset(self) -> None:
         self.tracks, self.next_id = [], 0
-
-    def _sigmas(self, k: int) -> Optional[np.ndarray]:
-        if self.sigmas is not None:
-            return self.sigmas
-        return None if k == 17 else np.full(k, 0.08)
 
     def update(self, keypoints: np.ndarray, scores: np.ndarray, areas: np.ndarray,
                t: float) -> Tuple[np.ndarray, np.ndarray]:
@@ -55,14 +52,16 @@ class Tracker:
         Returns:
             (ids (N, ), keypoints (N, K, 2) smoothed when smoothing is on).
         """
-        from scipy.optimize import linear_sum_assignment
         n = len(keypoints)
+        if keypoints.ndim != 3 or keypoints.shape[1] != len(self.sigmas):
+            raise ValueError(f'poses must be (N, {len(self.sigmas)}, 2) for this keypoint set, '
+                             f'got {keypoints.shape}')
         ids = np.full(n, -1, np.int64)
         matched_tracks = set()
         if n and self.tracks:
             prev = np.stack([tr.keypoints for tr in self.tracks])
             prev_areas = np.array([tr.area for tr in self.tracks])
-            sim = oks_matrix(keypoints, prev, areas, prev_areas, self._sigmas(keypoints.shape[1]))
+            sim = oks_matrix(keypoints, prev, areas, prev_areas, self.sigmas)
             rows, cols = linear_sum_assignment(-sim)
             for r, c in zip(rows, cols):
                 if sim[r, c] >= self.oks_thr:

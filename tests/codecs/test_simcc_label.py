@@ -5,7 +5,7 @@ import torch
 from mmpose.codecs import SimCCLabel
 from mmpose.registry import KEYPOINT_CODECS
 
-import rtmpose_plugin  # noqa: F401
+import rtmpose_plugin.register  # noqa: F401
 from rtmpose_plugin.codecs import RTMSimCCLabel
 
 SETTINGS = [((192, 256), (4.9, 5.66)), ((288, 384), (6.0, 6.93)), ((256, 256), (5.66, 5.66))]

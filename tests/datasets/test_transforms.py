@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from mmpose.registry import TRANSFORMS
 
-import rtmpose_plugin  # noqa: F401
+import rtmpose_plugin.register  # noqa: F401
 from rtmpose_plugin.core.augment import box_blur, cutout, median_blur
 
 

@@ -9,13 +9,19 @@ import pytest
 import torch
 
 from rtmpose_plugin.core import decode_simcc
-from rtmpose_plugin.deploy import (NcnnPoseModel, OnnxPoseModel, calibration_crops, deploy,
-                                   preprocess)
+from rtmpose_plugin.core.image import normalize
+from rtmpose_plugin.deploy import calibration_crops, deploy
+from rtmpose_plugin.inference.models import open_pose_model
 
 from ..conftest import SHARED_DATA
 
 pytestmark = pytest.mark.slow
 INPUT = (192, 256)
+
+
+def preprocess(crops):
+    """The RTMPose data preprocessor's normalisation (ImageNet, RGB)."""
+    return normalize(crops, (123.675, 116.28, 103.53), (58.395, 57.12, 57.375), True)
 
 
 @pytest.fixture(scope='module')
@@ -86,7 +92,7 @@ def test_there_are_enough_real_crops(crops, pytorch):
 
 def test_onnxruntime_fp32_parity(export, crops, pytorch):
     out = export('onnxruntime')
-    kp, scores = OnnxPoseModel(out['model'])(crops)
+    kp, scores = open_pose_model(out['model'])(crops)
     assert deviation(kp, pytorch).max() <= 0.5
     np.testing.assert_allclose(scores, pytorch['scores'], atol=1e-3)
 
@@ -96,13 +102,13 @@ def test_onnxruntime_fp16_parity(export, crops, pytorch):
     import onnx
     assert any(t.data_type == onnx.TensorProto.FLOAT16
                for t in onnx.load(out['model']).graph.initializer)
-    kp, _ = OnnxPoseModel(out['model'])(crops)
+    kp, _ = open_pose_model(out['model'])(crops)
     assert_parity(kp, pytorch, 1.0)
 
 
 def test_onnxruntime_int8_deviation_and_latency_recorded(export, crops, pytorch, record_property):
     out = export('onnxruntime', 'int8')
-    model = OnnxPoseModel(out['model'], threads=1)
+    model = open_pose_model(out['model'], threads=1)
     kp, _ = model(crops)
     dev = deviation(kp, pytorch)[pytorch['scores'] > 0.3]
     start = time.perf_counter()
@@ -117,10 +123,9 @@ def test_onnxruntime_int8_deviation_and_latency_recorded(export, crops, pytorch,
 
 def test_decode_in_graph_equals_the_training_decode(export, crops, pytorch):
     out = export('onnxruntime', decode=True)
-    import onnxruntime as ort
-    sess = ort.InferenceSession(out['model'], providers=['CPUExecutionProvider'])
-    assert [o.name for o in sess.get_outputs()] == ['keypoints', 'scores']
-    kp, scores = sess.run(None, {'input': preprocess(crops)})
+    model = open_pose_model(out['model'])
+    assert model.session.output_names == ['keypoints', 'scores'] and model.decoded_in_graph
+    kp, scores = model(crops)
     np.testing.assert_allclose(kp, pytorch['keypoints'], atol=0.5)
     np.testing.assert_allclose(scores, pytorch['scores'], atol=1e-3)
 
@@ -128,7 +133,8 @@ def test_decode_in_graph_equals_the_training_decode(export, crops, pytorch):
 @pytest.mark.parametrize('precision, bound', [('fp32', 0.5), ('fp16', 1.0)])
 def test_ncnn_parity(export, crops, pytorch, precision, bound):
     out = export('ncnn', precision)
-    model = NcnnPoseModel(out['param'], out['bin'], fp16=precision == 'fp16')
+    model = open_pose_model(osp.dirname(out['param']), precision=precision)
+    assert model.backend == 'ncnn' and model.num_keypoints == 17
     kp, scores = model(crops)
     assert_parity(kp, pytorch, bound)
     if precision == 'fp32':
@@ -136,23 +142,36 @@ def test_ncnn_parity(export, crops, pytorch, precision, bound):
         np.testing.assert_allclose(scores, pytorch['scores'], atol=1e-3)
 
 
-def test_sdk_meta_files_describe_a_simcc_model(export):
-    out = export('onnxruntime')
+@pytest.mark.parametrize('backend, precision', [('onnxruntime', 'fp32'), ('onnxruntime', 'int8'),
+                                                ('ncnn', 'fp32'), ('openvino', 'fp32')])
+def test_every_export_is_an_sdk_folder_whose_model_describes_itself(export, backend, precision):
+    from rtmpose_plugin.runtime.meta import embedded_meta, sdk_meta, sdk_model_file
+    out = export(backend, precision)
+    folder = osp.dirname(out['model'])
     for name in ('deploy.json', 'pipeline.json', 'detail.json'):
         assert osp.isfile(out[name])
+    assert osp.samefile(sdk_model_file(folder), out['model'])
     pipeline = json.dumps(json.load(open(out['pipeline.json'])))
     assert 'SimCCLabelDecode' in pipeline and 'TopDownAffine' in pipeline
     assert '4.89897' in pipeline and '5.65685' in pipeline  # sigma='auto' written out
+    meta = embedded_meta(out['model'])
+    from_sdk = sdk_meta(folder)
+    assert meta.input_size == from_sdk.input_size == INPUT
+    assert (meta.mean, meta.std, meta.to_rgb) == (from_sdk.mean, from_sdk.std, from_sdk.to_rgb)
+    assert meta.split_ratio == from_sdk.split_ratio == 2.0
+    kps = meta.keypoints
+    assert kps.name == 'coco' and kps.num_keypoints == 17 and kps.names[0] == 'nose'
+    assert (1, 2) in kps.flip_pairs and len(kps.skeleton) == 19
+    assert len(kps.keypoint_colors) == 17 and len(kps.link_colors) == 19
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason='TensorRT needs a CUDA GPU')
 @pytest.mark.parametrize('precision, bound', [('fp32', 0.5), ('fp16', 1.0)])
 def test_tensorrt_parity(export, crops, pytorch, precision, bound):
-    from mmdeploy.backend.tensorrt import TRTWrapper
     out = export('tensorrt', precision)
-    model = TRTWrapper(out['model'])
-    res = model({'input': torch.from_numpy(preprocess(crops)).cuda()})
-    kp, _ = decode_simcc(res['simcc_x'].cpu().numpy(), res['simcc_y'].cpu().numpy())
+    model = open_pose_model(osp.dirname(out['model']), device='cuda:0')
+    assert model.backend == 'tensorrt'
+    kp, _ = model(crops)
     assert_parity(kp, pytorch, bound)
 
 
@@ -176,7 +195,7 @@ def test_ncnn_rewriters_give_ncnn_friendly_onnx(tmp_path):
     from mmdeploy.apis.onnx import export
     from mmengine.config import Config
 
-    from rtmpose_plugin.apis import find_config
+    from rtmpose_plugin.config import find_config
     from rtmpose_plugin.models import RTMSimCCHead
     torch.manual_seed(0)
     head = RTMSimCCHead(384, 17, (192, 256), (6, 8)).eval()

@@ -6,15 +6,20 @@ import pytest
 
 from rtmpose_plugin.benchmark.accuracy import (CALIBRATION_FOLDERS, coco_keypoint_ap,
                                                coco_people)
-from rtmpose_plugin.deploy import OpenVINOPoseModel, calibration_crops, deploy
-from rtmpose_plugin.deploy.openvino import OpenVINOModel, capabilities, compile_model
-from rtmpose_plugin.inference.pipeline import TorchPoseModel
+from rtmpose_plugin.deploy import calibration_crops, deploy
+from rtmpose_plugin.inference.models import open_pose_model
+from rtmpose_plugin.runtime.sessions import (OpenVINOSession, openvino_capabilities,
+                                             openvino_compile)
 
 from ..conftest import SHARED_DATA
 
 pytestmark = pytest.mark.slow
 INPUT = (192, 256)
-HAS_BF16 = 'BF16' in capabilities()
+HAS_BF16 = 'BF16' in openvino_capabilities()
+
+
+def OpenVINOPoseModel(path, precision=None):
+    return open_pose_model(path, backend='openvino', precision=precision)
 
 
 @pytest.fixture(scope='module')
@@ -25,8 +30,8 @@ def people():
 @pytest.fixture(scope='module')
 def reference(trained_smoke, people):
     """PyTorch fp32 keypoints, scores and COCO AP on the COCO sample people."""
-    kp, scores = TorchPoseModel(trained_smoke['config'], trained_smoke['checkpoint'])(
-        people.crops)
+    kp, scores = open_pose_model(trained_smoke['config'], trained_smoke['checkpoint'],
+                                 backend='pytorch')(people.crops)
     return dict(keypoints=kp, scores=scores, ap=coco_keypoint_ap(people, kp, scores, INPUT))
 
 
@@ -43,7 +48,7 @@ def export(trained_smoke, tmp_path_factory):
                 calibration = calibration_crops(SHARED_DATA, INPUT, folders=CALIBRATION_FOLDERS)
             done[key] = deploy(trained_smoke['config'], trained_smoke['checkpoint'], str(work),
                                backend='openvino', precision=precision, batch=batch,
-                               calibration=calibration, sdk_meta=False)
+                               calibration=calibration)
         return done[key]
 
     return run
@@ -100,7 +105,7 @@ def test_openvino_int8_is_quantized_and_keeps_the_poses(export, people, referenc
     record_property('openvino_int8_mean_px', float(dev.mean()))
     # an INT8 IR stays INT8 whatever float precision is asked, and the CLI says so
     from rtmpose_plugin.inference.cli import choose_backend
-    assert OpenVINOModel(out['model'], precision='bf16' if HAS_BF16 else 'fp32').precision \
+    assert OpenVINOSession(out['model'], precision='bf16' if HAS_BF16 else 'fp32').precision \
         == 'int8'
     assert choose_backend('auto', 'auto', model=out['model'])[:2] == ('openvino', 'int8')
     assert choose_backend('openvino', 'int8', model=out['model'])[:2] == ('openvino', 'int8')
@@ -113,7 +118,7 @@ def test_openvino_int8_is_quantized_and_keeps_the_poses(export, people, referenc
 
 def test_static_batch_is_fed_in_chunks(export, people):
     static = OpenVINOPoseModel(export('fp32', batch=2)['model'])
-    assert static.net.static_batch == 2
+    assert static.session.static_batch == 2
     dynamic = OpenVINOPoseModel(export('fp32')['model'])
     crops = people.crops[:5]  # two full chunks and a padded one
     np.testing.assert_allclose(static(crops)[0], dynamic(crops)[0], atol=1e-3)
@@ -123,10 +128,10 @@ def test_dynamic_batch_compiles_each_batch_size_once(export, people):
     model = OpenVINOPoseModel(export('fp32')['model'])
     batch = model.logits(people.crops[:3])
     one = model.logits(people.crops[:1])
-    assert set(model.net._compiled) == {1, 3}
+    assert set(model.session._compiled) == {1, 3}
     np.testing.assert_allclose(batch[0][:1], one[0], atol=1e-4)
     model.logits(people.crops[:3])
-    assert len(model.net._compiled) == 2
+    assert len(model.session._compiled) == 2
 
 
 def test_clear_errors(export, trained_smoke, tmp_path, monkeypatch):
@@ -138,12 +143,12 @@ def test_clear_errors(export, trained_smoke, tmp_path, monkeypatch):
                backend='openvino', precision='fp16')
     fp32 = export('fp32')['model']
     with pytest.raises(ValueError, match='not an INT8 model'):
-        OpenVINOModel(fp32, precision='int8')
+        OpenVINOSession(fp32, precision='int8')
     with pytest.raises(FileNotFoundError, match='does not exist'):
-        OpenVINOModel(str(tmp_path / 'missing.xml'))
+        OpenVINOSession(str(tmp_path / 'missing.xml'))
     with pytest.raises(ValueError, match='precision must be one of'):
-        compile_model(fp32, 'fp8')
-    import rtmpose_plugin.deploy.openvino as ovmod
-    monkeypatch.setattr(ovmod, 'capabilities', lambda: ('FP32', 'INT8'))
+        openvino_compile(fp32, 'fp8')
+    import rtmpose_plugin.runtime.sessions as sessions
+    monkeypatch.setattr(sessions, 'openvino_capabilities', lambda: ('FP32', 'INT8'))
     with pytest.raises(RuntimeError, match='no bf16'):
-        OpenVINOModel(fp32, precision='bf16')
+        OpenVINOSession(fp32, precision='bf16')

@@ -1,4 +1,5 @@
 """tools/pose.py's logic, model names, and the RTMDet detector through MMDeploy."""
+import logging
 import json
 import os
 import os.path as osp
@@ -19,7 +20,12 @@ pytestmark = pytest.mark.slow
 def onnx_model(trained_smoke, tmp_path_factory):
     from rtmpose_plugin.deploy import deploy
     return deploy(trained_smoke['config'], trained_smoke['checkpoint'],
-                  str(tmp_path_factory.mktemp('cli_onnx')), sdk_meta=False)['model']
+                  str(tmp_path_factory.mktemp('cli_onnx')))['model']
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv('RTMPOSE_PLUGIN_CACHE', str(tmp_path / 'cache'))
 
 
 def test_cli_over_the_sample_folder_with_bundled_detections(onnx_model, tmp_path):
@@ -38,15 +44,12 @@ def _cli_on_samples(onnx_model, out, *extra):
                  '--out', str(out), '--no-progress', *extra])
 
 
-def test_cli_picks_the_fastest_cpu_backend_and_says_which(onnx_model, tmp_path, monkeypatch):
-    from mmengine.logging import MMLogger
-
-    from rtmpose_plugin.deploy.cpu import pick_cpu_backend
-    said = []
-    logger = MMLogger.get_instance('rtmpose_plugin.pose')
-    monkeypatch.setattr(logger, 'info', said.append)
+def test_cli_picks_the_fastest_cpu_backend_and_says_which(onnx_model, tmp_path, caplog):
+    from rtmpose_plugin.runtime.cpu import pick_cpu_backend
     best = pick_cpu_backend()
-    summary = _cli_on_samples(onnx_model, tmp_path / 'auto')
+    with caplog.at_level(logging.INFO, logger='rtmpose_plugin.pose'):
+        summary = _cli_on_samples(onnx_model, tmp_path / 'auto')
+    said = [r.getMessage() for r in caplog.records]
     assert (summary['backend'], summary['precision']) == (best.backend, best.precision)
     assert any(f'backend: {best.backend} {best.precision} (' in line for line in said)
     ort = _cli_on_samples(onnx_model, tmp_path / 'ort', '--backend', 'onnxruntime')
@@ -60,16 +63,14 @@ def test_cli_picks_the_fastest_cpu_backend_and_says_which(onnx_model, tmp_path, 
 
 @pytest.mark.parametrize('backend, suffix', [('openvino', '.xml'), ('onnxruntime', '.onnx')])
 def test_cli_int8_calibrated_on_the_samples(onnx_model, tmp_path, monkeypatch, backend, suffix):
-    import rtmpose_plugin.inference.cli as cli
-    monkeypatch.setattr(cli, 'CACHE', str(tmp_path / 'cache'))
     stamps = []
     for attempt in ('first', 'cached'):
         summary = _cli_on_samples(onnx_model, tmp_path / attempt, '--backend', backend,
                                   '--precision', 'int8', '--calibration', SHARED_DATA)
         assert (summary['backend'], summary['precision']) == (backend, 'int8')
         assert summary['people'] >= 10 and summary['errors'] == 0
-        made = [osp.join(d, f) for d, _, fs in os.walk(tmp_path / 'cache') for f in fs
-                if f.endswith(suffix)]
+        made = [osp.join(d, f) for d, _, fs in os.walk(tmp_path / 'cache' / backend)
+                for f in fs if f.endswith(suffix)]
         assert len(made) == 1
         stamps.append(os.stat(made[0]).st_mtime_ns)
     assert stamps[0] == stamps[1]  # quantized once, then taken from the cache
@@ -78,7 +79,8 @@ def test_cli_int8_calibrated_on_the_samples(onnx_model, tmp_path, monkeypatch, b
         monkeypatch.setattr(ov_deploy, 'INT8_RECIPE', 'another')
         _cli_on_samples(onnx_model, tmp_path / 'again', '--backend', backend,
                         '--precision', 'int8', '--calibration', SHARED_DATA)
-        made = [f for _, _, fs in os.walk(tmp_path / 'cache') for f in fs if f.endswith(suffix)]
+        made = [f for _, _, fs in os.walk(tmp_path / 'cache' / backend) for f in fs
+                if f.endswith(suffix)]
         assert len(made) == 2
     with pytest.raises(SystemExit):  # int8 without data: a usage error, said up front
         _cli_on_samples(onnx_model, tmp_path / 'x', '--backend', 'openvino', '--precision',
@@ -114,7 +116,7 @@ def test_rtmdet_exports_through_mmdeploy_and_detects_in_image_pixels(tmp_path):
     from mmengine.runner.checkpoint import save_checkpoint
 
     from rtmpose_plugin.analysis import build_model
-    from rtmpose_plugin.inference.cli import build_detector
+    from rtmpose_plugin.inference import open_detector
     model, cfg = build_model('rtmdet_nano_320-8xb32_coco-person.py')
     torch.manual_seed(0)
     model.init_weights()
@@ -123,9 +125,8 @@ def test_rtmdet_exports_through_mmdeploy_and_detects_in_image_pixels(tmp_path):
             conv.bias.fill_(2.0)
     ckpt = str(tmp_path / 'nano.pth')
     save_checkpoint(dict(state_dict=model.state_dict(), meta=dict()), ckpt)
-    import rtmpose_plugin.inference.cli as cli
-    cli.CACHE = str(tmp_path / 'cache')
-    det = build_detector('rtmdet-nano', ckpt, 320, threads=0)
+    det = open_detector('rtmdet-nano', ckpt)
+    assert det.input_size == (320, 320) and det.meta.assumed == []
     import cv2
     image = cv2.imread(shared('coco', '000000196141.jpg'))
     boxes = det(image)
@@ -133,10 +134,22 @@ def test_rtmdet_exports_through_mmdeploy_and_detects_in_image_pixels(tmp_path):
     h, w = image.shape[:2]
     assert boxes[:, 2].max() <= w * 1.05 and boxes[:, 3].max() <= h * 1.05  # image pixels
     # the same MMDeploy file on OpenVINO: the same boxes
-    ov_det = build_detector('rtmdet-nano', ckpt, 320, threads=0, backend='openvino',
-                            precision='fp32')
+    ov_det = open_detector('rtmdet-nano', ckpt, backend='openvino', precision='fp32')
     ov_boxes = ov_det(image)
     assert len(ov_boxes) == len(boxes)
     nearest = np.abs(boxes[:, None, :4] - ov_boxes[None, :, :4]).max(-1).min(1)
     assert np.mean(nearest < 1.0) >= 0.95
     np.testing.assert_allclose(np.sort(ov_boxes[:, 4]), np.sort(boxes[:, 4]), atol=1e-3)
+
+
+def test_a_model_that_is_not_a_pose_model_is_a_one_line_error(tmp_path):
+    from rtmpose_plugin.inference.cli import run_cli
+    det = shared('models', 'rtmdet-nano-person')
+    code, line = run_cli([shared('coco', '000000196141.jpg'), '--pose', det, '--det', det,
+                          '--out', str(tmp_path / 'o'), '--no-progress'])
+    assert code == 1 and '\n' not in line
+    assert 'is a detection model, not a pose model' in line
+    assert not (tmp_path / 'o' / 'results.jsonl').exists()
+    with pytest.raises(ValueError, match='not a pose model'):  # --debug: the traceback
+        run_cli([shared('coco', '000000196141.jpg'), '--pose', det, '--det', det, '--out',
+                 str(tmp_path / 'o'), '--debug'])

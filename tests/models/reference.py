@@ -6,7 +6,7 @@ from mmengine.structures import InstanceData
 from mmpose.registry import MODELS
 from mmpose.structures import PoseDataSample
 
-import rtmpose_plugin  # noqa: F401
+import rtmpose_plugin.register  # noqa: F401
 
 # in_channels of the CSPNeXt output for each RTMPose size
 CHANNELS = dict(t=384, s=512, m=768, l=1024, x=1280)

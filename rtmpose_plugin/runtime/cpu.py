@@ -1,13 +1,10 @@
 """Which CPU backend and precision to run: the fastest this machine supports, read from
 its CPU flags.
 
-Measured on this project's machine (AMD EPYC, Zen 5: AVX-512 with BF16 and VNNI, no
-AMX), RTMPose-m 256x192, batch 1, 1 thread (docs/benchmarks.md): OpenVINO INT8 2.6-2.7x,
-OpenVINO bf16 1.8x, OpenVINO f32 1.1x ONNX Runtime fp32. So, in order:
+The order follows the CPU latency and accuracy tables of docs/benchmarks.md:
 
 1. OpenVINO ``int8`` where the CPU has 8-bit dot products (VNNI or AMX-INT8) and
-   calibration crops are at hand (INT8 needs them; it moved the sample model's
-   keypoints by 0.6 px on average, bf16 by 0.03 px);
+   calibration crops are at hand (INT8 needs them);
 2. OpenVINO ``bf16`` where the CPU computes in bf16 (AVX512_BF16 or AMX-BF16);
 3. OpenVINO ``fp32``;
 4. ONNX Runtime ``fp32`` where OpenVINO is not installed.
@@ -32,6 +29,14 @@ def cpu_flags(cpuinfo: str = '/proc/cpuinfo') -> FrozenSet[str]:
     except OSError:
         pass
     return frozenset()
+
+
+def capabilities_allow(backend: str, precision: str) -> bool:
+    """Whether this CPU can run a CPU backend's precision (OpenVINO bf16 needs bf16)."""
+    if backend == 'openvino' and precision == 'bf16':
+        from .sessions import openvino_capabilities
+        return 'BF16' in openvino_capabilities()
+    return True
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 explicit choices."""
 import pytest
 
-from rtmpose_plugin.deploy.cpu import cpu_flags, pick_cpu_backend
+from rtmpose_plugin.runtime.cpu import cpu_flags, pick_cpu_backend
 from rtmpose_plugin.inference.cli import choose_backend
 
 SAPPHIRE_RAPIDS = {'avx2', 'avx512f', 'avx512_vnni', 'avx512_bf16', 'amx_bf16', 'amx_int8',
@@ -50,7 +50,7 @@ def test_this_machine_gets_a_choice():
 
 
 def test_explicit_choices_on_the_command_line(monkeypatch):
-    import rtmpose_plugin.deploy.cpu as cpu
+    import rtmpose_plugin.runtime.cpu as cpu
     monkeypatch.setattr(cpu, 'cpu_flags', lambda *a: frozenset(ZEN5))
     assert choose_backend('auto', 'auto')[:2] == ('openvino', 'bf16')
     assert choose_backend('auto', 'auto', calibration='data')[:2] == ('openvino', 'int8')
@@ -63,5 +63,8 @@ def test_explicit_choices_on_the_command_line(monkeypatch):
         choose_backend('onnxruntime', 'bf16')
     with pytest.raises(ValueError, match='calibration'):
         choose_backend('openvino', 'int8')
-    with pytest.raises(ValueError, match='fp32 only'):
+    with pytest.raises(ValueError, match='pytorch has no int8; it has fp32'):
         choose_backend('pytorch', 'int8')
+    # a CUDA device: ONNX Runtime (its CUDA provider) unless a backend is named
+    assert choose_backend('auto', 'auto', device='cuda:0')[:2] == ('onnxruntime', 'fp32')
+    assert choose_backend('pytorch', 'auto', device='cuda:1')[:2] == ('pytorch', 'fp32')
