@@ -13,6 +13,8 @@ data_root = '../shared/data/coco/'
 model = recipe.size('t')
 model['backbone']['init_cfg'] = None
 train_cfg = dict(max_epochs=max_epochs, val_interval=20)
+# seeded: the demo's and the tests' model is the same from run to run
+randomness = dict(seed=0)
 optim_wrapper = dict(optimizer=dict(lr=base_lr, weight_decay=0.))
 param_scheduler = recipe.schedule(base_lr, max_epochs, warmup_iters=10)
 train_pipeline = [
