@@ -4,20 +4,7 @@ from __future__ import annotations
 
 from typing import Optional, Sequence, Tuple
 
-from mmengine.config import Config
-
-
-def build_model(config: str, cfg: Optional[Config] = None):
-    """The model of a config, built on CPU in eval mode (SyncBN as BN, no weights loaded)."""
-    from mmengine.registry import MODELS, init_default_scope
-
-    from .config import find_config
-    cfg = cfg or Config.fromfile(find_config(config))
-    init_default_scope(cfg.get('default_scope', 'mmpose'))
-    model_cfg = cfg.model
-    if model_cfg.get('backbone', {}).get('norm_cfg', {}).get('type') == 'SyncBN':
-        model_cfg.backbone.norm_cfg = dict(type='BN')
-    return MODELS.build(model_cfg).eval(), cfg
+from .config import build_model
 
 
 def complexity(config: str, input_hw: Optional[Sequence[int]] = None) -> Tuple[int, float]:

@@ -1,4 +1,5 @@
-"""Configs: finding one of ours by file name, and building a pose model from one.
+"""Configs, the one place: finding one (ours by file name, or mmpose's), loading one,
+rewriting its data root, and building a model from it.
 
 Importing this module imports nothing of the training stack; its functions do.
 """
@@ -6,6 +7,16 @@ from __future__ import annotations
 
 import os
 import os.path as osp
+from typing import Any
+
+
+def register_modules() -> None:
+    """Our modules into mmpose's registries, with the stack fixes (what a config's
+    ``custom_imports`` does), in whatever process builds a model; idempotent."""
+    from . import codecs, models  # noqa: F401  (registered on import)
+    from .datasets import transforms  # noqa: F401
+    from .compat import apply_all
+    apply_all()
 
 
 def config_roots() -> list:
@@ -35,9 +46,73 @@ def find_config(name: str) -> str:
                             'are the .py files under configs/')
 
 
+def mmpose_config(rel: str) -> str:
+    """The path of one of mmpose's own configs, e.g.
+    ``body_2d_keypoint/rtmpose/coco/rtmpose-t_8xb256-420e_coco-256x192.py``."""
+    return osp.join(mmpose_config_root(), rel)
+
+
+def mmpose_config_root() -> str:
+    """Where mmpose keeps its configs (and metafiles) in its installed package."""
+    import mmpose
+    return osp.join(osp.dirname(mmpose.__file__), '.mim', 'configs')
+
+
+def load_config(config: str):
+    """An mmengine ``Config`` of a config path or one of ours (by file name)."""
+    from mmengine.config import Config
+    return Config.fromfile(find_config(config))
+
+
+def replace_data_root(cfg, new_root: str):
+    """Point every path under ``cfg.data_root`` (datasets, annotation files,
+    evaluators, detection results) at ``new_root`` instead.
+
+    A config states its data location once as ``data_root``; this is the
+    ``--data-root`` override of the train and test tools.
+    """
+    old = cfg.get('data_root')
+    if not old:
+        raise ValueError('The config has no top-level data_root to replace')
+    new = new_root.rstrip('/') + '/'
+    old_norm = old.rstrip('/') + '/'
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, str):
+            if node == old or node.startswith(old_norm):
+                return new + node[len(old_norm):] if node.startswith(old_norm) else new
+            return node
+        if isinstance(node, dict):
+            for key in list(node.keys()):
+                node[key] = walk(node[key])
+            return node
+        if isinstance(node, (list, tuple)):
+            return type(node)(walk(v) for v in node)
+        return node
+
+    data = cfg.to_dict() if hasattr(cfg, 'to_dict') else dict(cfg)
+    walk(data)
+    data['data_root'] = new
+    from mmengine.config import Config
+    return Config(data, filename=cfg.filename)
+
+
+def build_model(config: str, cfg=None):
+    """The model of a config, built on CPU in eval mode (SyncBN as BN, no weights loaded)."""
+    from mmengine.registry import MODELS, init_default_scope
+
+    register_modules()
+    cfg = cfg or load_config(config)
+    init_default_scope(cfg.get('default_scope', 'mmpose'))
+    model_cfg = cfg.model
+    if model_cfg.get('backbone', {}).get('norm_cfg', {}).get('type') == 'SyncBN':
+        model_cfg.backbone.norm_cfg = dict(type='BN')
+    return MODELS.build(model_cfg).eval(), cfg
+
+
 def init_pose_model(config: str, checkpoint: str, device: str = 'cpu'):
     """A pose model built from a config (path or one of ours) with a checkpoint, in eval
     mode on ``device`` (mmpose's ``init_model``, after our registration)."""
-    from . import register  # noqa: F401  (our modules and the stack fixes)
+    register_modules()
     from mmpose.apis import init_model
     return init_model(find_config(config), checkpoint, device=device).eval()

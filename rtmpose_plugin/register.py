@@ -15,7 +15,7 @@ from .compat import apply_all as _apply_compat_fixes
 _apply_compat_fixes()
 
 from .codecs import RTMSimCCLabel  # noqa: E402
-from .datasets import RandomBoxBlur, RandomCutout, RandomMedianBlur  # noqa: E402
+from .datasets.transforms import RandomBoxBlur, RandomCutout, RandomMedianBlur  # noqa: E402
 from .models import GAUBlock, KLDiscreteLoss, RTMSimCCHead, ScaleNorm  # noqa: E402
 
 if _importlib_util.find_spec('mmdeploy') is not None:

@@ -36,9 +36,6 @@ def coco_copy(tmp_path):
     return str(dst)
 
 
-SMOKE = 'rtmpose-t_1xb4-120e_coco-sample-256x192.py'
-
-
 @pytest.fixture(scope='session')
 def trained_smoke(tmp_path_factory):
     """RTMPose-t trained by the smoke config on the COCO samples, once per session:
@@ -46,22 +43,15 @@ def trained_smoke(tmp_path_factory):
     metrics)."""
     import time
 
-    from mmengine.config import Config
-    from mmengine.runner import Runner
-
-    from rtmpose_plugin.apis import find_config, replace_data_root
+    from rtmpose_plugin.datasets.samples import smoke_runner
     work = tmp_path_factory.mktemp('smoke')
-    config = find_config(SMOKE)
-    cfg = replace_data_root(Config.fromfile(config), shared('coco'))
-    cfg.work_dir = str(work)
-    cfg.train_cfg.val_interval = cfg.train_cfg.max_epochs
-    runner = Runner.from_cfg(cfg)
+    runner, config, checkpoint = smoke_runner(shared('coco'), str(work))
     start, cpu_start = time.perf_counter(), time.process_time()
     runner.train()
     seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
     metrics = runner.test()
-    return dict(config=config, checkpoint=str(work / f'epoch_{cfg.train_cfg.max_epochs}.pth'),
-                seconds=seconds, cpu_seconds=cpu_seconds, metrics=metrics)
+    return dict(config=config, checkpoint=checkpoint, seconds=seconds,
+                cpu_seconds=cpu_seconds, metrics=metrics)
 
 
 def random_checkpoint(config: str, path: str, seed: int = 0) -> str:
@@ -70,7 +60,7 @@ def random_checkpoint(config: str, path: str, seed: int = 0) -> str:
     from mmengine.config import Config
     from mmengine.runner.checkpoint import save_checkpoint
 
-    from rtmpose_plugin.analysis import build_model
+    from rtmpose_plugin.config import build_model
     from rtmpose_plugin.config import find_config
     cfg = Config.fromfile(find_config(config))
     if cfg.model.get('backbone', {}).get('init_cfg'):

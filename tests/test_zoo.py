@@ -1,8 +1,11 @@
-"""The model zoo: official checkpoints found, and the README's table up to date."""
+"""The model zoo: model names resolved, official checkpoints found, and the README's
+table up to date."""
 import os.path as osp
 import re
 
-from rtmpose_plugin.zoo import official_models, pose_configs
+import pytest
+
+from rtmpose_plugin.zoo import NAMES, official_models, pose_configs, resolve
 
 from .conftest import ROOT
 
@@ -20,3 +23,19 @@ def test_readme_lists_every_pose_config():
     table = readme.split('<!-- zoo:begin -->')[1].split('<!-- zoo:end -->')[0]
     listed = set(re.findall(r'^\| (rtmpose-\S+\.py) \|', table, re.M))
     assert listed == set(pose_configs())
+
+
+def test_model_names_resolve_to_configs_and_cached_checkpoints(tmp_path, monkeypatch):
+    monkeypatch.setenv('TORCH_HOME', str(tmp_path))
+    config, url = NAMES['rtmdet-nano']
+    cached = tmp_path / 'hub' / 'checkpoints' / osp.basename(url)
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(b'x')
+    cfg_path, ckpt = resolve('rtmdet-nano')  # cached: no network
+    assert cfg_path.endswith(config) and ckpt == str(cached)
+    cfg_path, ckpt = resolve('rtmpose-t', checkpoint=str(cached))  # a local path
+    assert cfg_path.endswith('rtmpose-t_8xb256-420e_coco-256x192.py')
+    with pytest.raises(ValueError, match='not a model name'):
+        resolve('no-such-model')
+    with pytest.raises(FileNotFoundError, match='does not exist'):
+        resolve('rtmpose-t', checkpoint=str(tmp_path / 'missing.pth'))

@@ -18,7 +18,7 @@ import warnings
 
 warnings.filterwarnings('ignore')
 
-from rtmpose_plugin.benchmark.deployment import (CASES, CPU_HEADER, HEADER,  # noqa: E402
+from benchmarks.deployment import (CASES, CPU_HEADER, HEADER,  # noqa: E402
                                                  run_case, run_cpu_case)
 
 if __name__ == '__main__':
@@ -38,7 +38,7 @@ if __name__ == '__main__':
     with tempfile.TemporaryDirectory() as tmp:
         if args.cpu:
             from rtmpose_plugin.datasets.samples import default_data_root
-            from rtmpose_plugin.deploy.export import calibration_crops
+            from rtmpose_plugin.datasets.samples import calibration_crops
             calibration = calibration_crops(args.data_root or default_data_root(), (192, 256))
             print(CPU_HEADER, flush=True)
             for case in cases:

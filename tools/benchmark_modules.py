@@ -9,8 +9,8 @@ import platform
 
 import torch
 
-from rtmpose_plugin.benchmark.modules import run_all
-from rtmpose_plugin.benchmark.timing import HEADER
+from benchmarks.modules import run_all
+from benchmarks.timing import HEADER
 
 if __name__ == '__main__':
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])

@@ -11,7 +11,7 @@ import warnings
 warnings.filterwarnings('ignore')
 os.environ.setdefault('NO_ALBUMENTATIONS_UPDATE', '1')
 
-from rtmpose_plugin.benchmark.training import HEADER, measure  # noqa: E402
+from benchmarks.training import HEADER, measure  # noqa: E402
 from rtmpose_plugin.datasets.samples import default_data_root  # noqa: E402
 
 if __name__ == '__main__':

@@ -1,6 +1,6 @@
 """`make demo`: train, evaluate, export and run RTMPose on the bundled samples (CPU).
 
-See rtmpose_plugin/demo.py for what it does; `--help` for options.
+See tools/demo_steps.py for what each step does; `--help` for options.
 """
 import sys
 import warnings
@@ -8,7 +8,7 @@ import warnings
 warnings.filterwarnings('ignore', message='pkg_resources is deprecated')
 warnings.filterwarnings('ignore', category=FutureWarning)
 
-from rtmpose_plugin.demo import main  # noqa: E402
+from demo_steps import main  # noqa: E402
 
 if __name__ == '__main__':
     main(sys.argv[1:], say=lambda msg: print(f'[demo] {msg}', flush=True))

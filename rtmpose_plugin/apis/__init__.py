@@ -1,3 +1,5 @@
-from .runner import find_config, replace_data_root, test, train
+"""What ``tools/train.py`` / ``tools/test.py`` (and ``mim train`` / ``mim test``) run."""
+from ..config import find_config, replace_data_root
+from .runner import test, train
 
 __all__ = ['find_config', 'replace_data_root', 'train', 'test']

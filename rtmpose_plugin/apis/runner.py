@@ -12,39 +12,7 @@ from typing import Any, List, Optional, Sequence
 
 from mmengine.config import Config, DictAction
 
-from ..config import find_config
-
-
-def replace_data_root(cfg: Config, new_root: str) -> Config:
-    """Point every path under ``cfg.data_root`` (datasets, annotation files,
-    evaluators, detection results) at ``new_root`` instead.
-
-    A config states its data location once as ``data_root``; this is the
-    ``--data-root`` override of the train and test tools.
-    """
-    old = cfg.get('data_root')
-    if not old:
-        raise ValueError('The config has no top-level data_root to replace')
-    new = new_root.rstrip('/') + '/'
-    old_norm = old.rstrip('/') + '/'
-
-    def walk(node: Any) -> Any:
-        if isinstance(node, str):
-            if node == old or node.startswith(old_norm):
-                return new + node[len(old_norm):] if node.startswith(old_norm) else new
-            return node
-        if isinstance(node, dict):
-            for key in list(node.keys()):
-                node[key] = walk(node[key])
-            return node
-        if isinstance(node, (list, tuple)):
-            return type(node)(walk(v) for v in node)
-        return node
-
-    data = cfg.to_dict() if hasattr(cfg, 'to_dict') else dict(cfg)
-    walk(data)
-    data['data_root'] = new
-    return Config(data, filename=cfg.filename)
+from ..config import find_config, replace_data_root
 
 
 def _common_args(parser: argparse.ArgumentParser) -> None:
@@ -119,7 +87,8 @@ def _with_dump(evaluator: Any, out: str) -> List[Any]:
 
 
 def _build_runner(cfg: Config):
-    from rtmpose_plugin import register  # noqa: F401  (registration and stack fixes)
+    from ..config import register_modules
+    register_modules()  # our modules and the stack fixes in this process
     from mmengine.registry import RUNNERS
     from mmengine.runner import Runner
     if 'runner_type' in cfg:

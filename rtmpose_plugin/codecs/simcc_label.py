@@ -1,4 +1,11 @@
-"""The SimCC codec with a separate sigma per axis, registered in mmpose."""
+"""The SimCC codec with a separate sigma per axis, registered in mmpose.
+
+Papers: SimCC (Li et al., 2022, arXiv:2107.03332); RTMPose's Gaussian labels with
+sigma = sqrt(W_S / 16) per axis (Jiang et al., 2023, arXiv:2303.07399). Reference
+implementation: mmpose 1.3.2 ``mmpose/codecs/simcc_label.py`` (``SimCCLabel``); the
+encoding and decoding are our own (:mod:`rtmpose_plugin.core.simcc`), tested against it
+(tests/codecs/test_simcc_label.py).
+"""
 from __future__ import annotations
 
 from typing import List, Optional, Tuple

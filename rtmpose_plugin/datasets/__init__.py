@@ -1,3 +1,15 @@
-from .transforms import RandomBoxBlur, RandomCutout, RandomMedianBlur
+"""Our data transforms (registered into mmpose's ``TRANSFORMS`` when
+:mod:`.transforms` is imported) and the sample data (:mod:`.samples`).
 
-__all__ = ['RandomBoxBlur', 'RandomCutout', 'RandomMedianBlur']
+Importing the package alone imports neither, so the runtime can read sample crops
+without the training stack."""
+
+_TRANSFORMS = ('RandomBoxBlur', 'RandomCutout', 'RandomMedianBlur')
+__all__ = list(_TRANSFORMS)
+
+
+def __getattr__(name):
+    if name in _TRANSFORMS:
+        from . import transforms
+        return getattr(transforms, name)
+    raise AttributeError(f'module {__name__!r} has no attribute {name!r}')

@@ -1,6 +1,8 @@
-"""Small sample sets (``../shared/data``: COCO, AIC, CrowdPose, MPII, AP-10K) laid out
-as each real dataset is, so that a config runs unmodified but for ``--data-root``.
-Used by the tests and the training benchmark; images are symlinked."""
+"""The sample data (``../shared/data``), the one place that knows it: where it is, its
+folders laid out as each real dataset is (so that a config runs unmodified but for
+``--data-root``; images symlinked), the annotated people as model crops (INT8
+calibration, accuracy checks), and smoke training on the COCO samples (the demo's and
+the tests' model)."""
 from __future__ import annotations
 
 import glob
@@ -8,8 +10,12 @@ import json
 import os
 import os.path as osp
 import shutil
+from dataclasses import dataclass
+from typing import List, Sequence
 
 import numpy as np
+
+SMOKE_CONFIG = 'rtmpose-t_1xb4-120e_coco-sample-256x192.py'
 
 def default_data_root() -> str:
     """``RTMPOSE_SHARED_DATA``, else ``../shared/data`` from the working directory
@@ -111,3 +117,76 @@ def make_layout(family: str, root: str, samples: str) -> str:
             mpii_headboxes(osp.join(src, ann), osp.join(root, 'annotations', 'mpii_gt_val.mat'))
         return root
     raise ValueError(f'unknown dataset family {family!r}; known: {FAMILIES}')
+
+
+#: sample folder -> its COCO-style annotation file
+SAMPLE_ANNOTATIONS = dict(coco='test_coco.json', aic='test_aic.json',
+                          crowdpose='test_crowdpose.json')
+
+
+def sample_people(samples: str, folder: str, input_size: Sequence[int]):
+    """(crop, centre, scale, image id) of each annotated person (with keypoints) in the
+    sample ``folder`` under ``samples``; nothing where its annotation file is missing."""
+    import cv2
+
+    from ..core.topdown import crop_person
+    path = osp.join(samples, folder, SAMPLE_ANNOTATIONS[folder])
+    if not osp.isfile(path):
+        return
+    data = json.load(open(path))
+    images = {i['id']: i['file_name'] for i in data['images']}
+    for a in data['annotations']:
+        if a.get('num_keypoints', 1) == 0:
+            continue
+        image = cv2.imread(osp.join(samples, folder, images[a['image_id']]))
+        crop, (center, scale) = crop_person(image, np.array(a['bbox'], np.float32), input_size)
+        yield crop, center, scale, a['image_id']
+
+
+def calibration_crops(samples: str, input_size: Sequence[int], limit: int = 32,
+                      folders: Sequence[str] = ('coco', 'aic')) -> np.ndarray:
+    """(N, h, w, 3) uint8 person crops of the annotated people (with keypoints) in the
+    sample ``folders`` under ``samples``, for INT8 calibration and parity checks."""
+    crops = [person[0] for folder in folders
+             for person in sample_people(samples, folder, input_size)]
+    if not crops:
+        raise FileNotFoundError(f'no person crops found under {samples} '
+                                f'({", ".join(f + "/" for f in folders)})')
+    return np.stack(crops[:limit])
+
+
+@dataclass
+class People:
+    """The annotated COCO sample people: crops and what maps them back."""
+    crops: np.ndarray  # (N, h, w, 3) uint8 BGR
+    centers: np.ndarray  # (N, 2)
+    scales: np.ndarray  # (N, 2)
+    image_ids: List[int]
+    ann_file: str
+
+
+def coco_people(data_root: str, input_size: Sequence[int]) -> People:
+    """Crops of the annotated people (with keypoints) of ``coco/test_coco.json``."""
+    ann_file = osp.join(data_root, 'coco', 'test_coco.json')
+    if not osp.isfile(ann_file):
+        raise FileNotFoundError(f'{ann_file} does not exist: give the sample data folder')
+    crops, centers, scales, ids = zip(*sample_people(data_root, 'coco', input_size))
+    return People(np.stack(crops), np.stack(centers), np.stack(scales), list(ids), ann_file)
+
+
+def smoke_runner(coco_dir: str, work_dir: str):
+    """(runner, config path, final checkpoint path) of the smoke config (RTMPose-t on
+    the COCO samples), quiet, validating and saving once at the end."""
+    from mmengine.runner import Runner
+
+    from ..config import find_config, load_config, register_modules, replace_data_root
+    register_modules()
+    config = find_config(SMOKE_CONFIG)
+    cfg = replace_data_root(load_config(config), coco_dir)
+    cfg.work_dir = work_dir
+    epochs = cfg.train_cfg.max_epochs  # the schedule is computed for it: not overridden
+    cfg.train_cfg.val_interval = epochs
+    cfg.default_hooks.checkpoint.interval = epochs
+    cfg.default_hooks.logger.interval = 10
+    cfg.log_level = 'WARNING'
+    return Runner.from_cfg(cfg), config, osp.join(work_dir, f'epoch_{epochs}.pth')

@@ -69,42 +69,6 @@ def sdk_model_config(model_cfg):
     return cfg
 
 
-#: sample folder -> its COCO-style annotation file
-SAMPLE_ANNOTATIONS = dict(coco='test_coco.json', aic='test_aic.json',
-                          crowdpose='test_crowdpose.json')
-
-
-def sample_people(samples: str, folder: str, input_size: Sequence[int]):
-    """(crop, centre, scale, image id) of each annotated person (with keypoints) in the
-    sample ``folder`` under ``samples``; nothing where its annotation file is missing."""
-    import cv2
-
-    from ..core.topdown import crop_person
-    path = osp.join(samples, folder, SAMPLE_ANNOTATIONS[folder])
-    if not osp.isfile(path):
-        return
-    data = json.load(open(path))
-    images = {i['id']: i['file_name'] for i in data['images']}
-    for a in data['annotations']:
-        if a.get('num_keypoints', 1) == 0:
-            continue
-        image = cv2.imread(osp.join(samples, folder, images[a['image_id']]))
-        crop, (center, scale) = crop_person(image, np.array(a['bbox'], np.float32), input_size)
-        yield crop, center, scale, a['image_id']
-
-
-def calibration_crops(samples: str, input_size: Sequence[int], limit: int = 32,
-                      folders: Sequence[str] = ('coco', 'aic')) -> np.ndarray:
-    """(N, h, w, 3) uint8 person crops of the annotated people (with keypoints) in the
-    sample ``folders`` under ``samples``, for INT8 calibration and parity checks."""
-    crops = [person[0] for folder in folders
-             for person in sample_people(samples, folder, input_size)]
-    if not crops:
-        raise FileNotFoundError(f'no person crops found under {samples} '
-                                f'({", ".join(f + "/" for f in folders)})')
-    return np.stack(crops[:limit])
-
-
 def quantize_int8(onnx_fp32: str, out: str, crops: np.ndarray,
                   meta: Optional[ModelMeta] = None) -> str:
     """ONNX Runtime static INT8 quantization (QDQ, per-channel weights) calibrated on
@@ -228,8 +192,9 @@ def deploy(model_config: str, checkpoint: str, work_dir: str, backend: str = 'on
     """
     from mmengine.config import Config
 
-    from .. import register  # noqa: F401  (our modules and the stack fixes, in any process)
-    from ..config import find_config
+    from ..config import find_config, register_modules
+    from . import rewriters  # noqa: F401  (MMDeploy rewriters of our head and GAU)
+    register_modules()  # our modules and the stack fixes, in any process
     from .onnx import export_onnx
     if backend not in PRECISIONS or precision not in PRECISIONS[backend]:
         raise ValueError(f'{backend}/{precision} is not supported; choose from {PRECISIONS}')
@@ -317,8 +282,8 @@ def deploy_detector(config: str, checkpoint: Optional[str], work_dir: str,
     from mmdeploy.apis import torch2onnx
     from mmengine.config import Config
 
-    from .. import register  # noqa: F401  (the stack fixes: torch.onnx, checkpoints)
-    from ..config import find_config
+    from ..config import find_config, register_modules
+    register_modules()  # the stack fixes: torch.onnx, checkpoints
     deploy_cfg = Config.fromfile(find_config(DETECTOR_DEPLOY_CONFIG))
     model_cfg = Config.fromfile(find_config(config))
     os.makedirs(work_dir, exist_ok=True)

@@ -27,8 +27,9 @@ def export_onnx(model_config: str, checkpoint: str, work_dir: str,
     from mmdeploy.apis import torch2onnx
     from mmengine import Config
 
-    from .. import register  # noqa: F401  (our modules and the stack fixes, in any process)
-    from ..config import find_config
+    from ..config import find_config, register_modules
+    from . import rewriters  # noqa: F401  (MMDeploy rewriters of our head and GAU)
+    register_modules()  # our modules and the stack fixes, in any process
     deploy_cfg = Config.fromfile(find_config(deploy_config or DEPLOY_CONFIG))
     model_cfg = Config.fromfile(model_config)
     if input_size is None:

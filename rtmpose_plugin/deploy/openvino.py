@@ -12,8 +12,8 @@ and ``bf16`` are one IR (float32 weights) compiled with a different inference pr
 :func:`to_openvino` records the precision in the IR's runtime info, which
 :class:`rtmpose_plugin.runtime.sessions.OpenVINOSession` reads, so an ``end2end.xml`` runs
 as it was deployed; the model meta is recorded beside it.
-OpenVINO computes in bf16 by itself on a CPU that has it (seen here on AVX512_BF16, not
-only AMX), so ``fp32`` is asked for explicitly.
+OpenVINO computes in bf16 by itself on a CPU that has it (AVX512_BF16 or AMX), so
+``fp32`` is asked for explicitly (docs/deploy.md).
 
 Sessions on OpenVINO are :class:`rtmpose_plugin.runtime.sessions.OpenVINOSession`.
 """
@@ -80,9 +80,7 @@ def to_openvino(onnx_path: str, xml_path: str, precision: str = 'fp32',
         # MIXED: asymmetric activations, as SiLU's are one-sided. Activation ranges: the
         # min / max over all crops (as ONNX Runtime's MinMax calibrator), not NNCF's
         # default mean over crops of each crop's min / max, which clips the crops with
-        # the widest activations. Smoke-trained RTMPose-t, 13 crops (tools/
-        # backend_accuracy.py): mean deviation from fp32 2.48 -> 0.61 px, peak jumps
-        # 8 -> 3 of 204 keypoints, latency unchanged.
+        # the widest activations (the accuracy cost of each: docs/benchmarks.md).
         model = nncf.quantize(
             model, nncf.Dataset(list(calibration), lambda crop: preprocess_fn(crop[None])),
             preset=nncf.QuantizationPreset.MIXED, subset_size=len(calibration),

@@ -94,7 +94,7 @@ def open_models(args):
     logger.info(f'backend: {backend} {precision} ({reason})')
     calibration = None
     if args.calibration:
-        from ..deploy.export import calibration_crops
+        from ..datasets.samples import calibration_crops
         calibration = functools.partial(calibration_crops, args.calibration)
     pose = open_pose_model(args.pose, args.pose_checkpoint, backend, precision, args.device,
                            args.threads, args.keypoints, calibration,

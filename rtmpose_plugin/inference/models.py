@@ -26,32 +26,14 @@ import shutil
 import tempfile
 import zipfile
 from dataclasses import replace
-from typing import Callable, Dict, Optional, Sequence, Tuple
+from typing import Callable, Optional, Sequence, Tuple
 
 import numpy as np
 
 from ..runtime.meta import (ModelError, ModelMeta, is_sdk_folder, read_meta, sdk_model_file)
 from ..runtime.models import Detector, PoseModel
+from ..zoo import DETECTOR_SIZES, NAMES, resolve
 
-_RTMPOSE = 'https://download.openmmlab.com/mmpose/v1/projects/rtmpose/'
-
-#: name -> (our config, official checkpoint URL or None: from mmpose's metafiles)
-NAMES: Dict[str, Tuple[str, Optional[str]]] = {
-    'rtmpose-t': ('rtmpose-t_8xb256-420e_coco-256x192.py', None),
-    'rtmpose-s': ('rtmpose-s_8xb256-420e_coco-256x192.py', None),
-    'rtmpose-m': ('rtmpose-m_8xb256-420e_coco-256x192.py', None),
-    'rtmpose-l': ('rtmpose-l_8xb256-420e_coco-256x192.py', None),
-    'rtmpose-m-384': ('rtmpose-m_8xb256-420e_aic-coco-384x288.py', None),
-    'rtmpose-l-384': ('rtmpose-l_8xb256-420e_aic-coco-384x288.py', None),
-    'rtmpose-m-wholebody': ('rtmpose-m_8xb64-270e_coco-wholebody-256x192.py', None),
-    'rtmpose-l-wholebody': ('rtmpose-l_8xb64-270e_coco-wholebody-256x192.py', None),
-    'rtmdet-nano': ('rtmdet_nano_320-8xb32_coco-person.py',
-                    _RTMPOSE + 'rtmdet_nano_8xb32-100e_coco-obj365-person-05d8511e.pth'),
-    'rtmdet-m': ('rtmdet_m_640-8xb32_coco-person.py',
-                 _RTMPOSE + 'rtmdet_m_8xb32-100e_coco-obj365-person-235e8209.pth'),
-}
-#: detector input sizes of the names above
-DETECTOR_SIZES = {'rtmdet-nano': 320, 'rtmdet-m': 640}
 MODEL_FILES = ('.onnx', '.xml', '.param', '.engine')
 #: backend -> precisions it runs
 PRECISIONS = dict(onnxruntime=('fp32', 'fp16', 'int8'), openvino=('fp32', 'bf16', 'int8'),
@@ -61,38 +43,6 @@ PRECISIONS = dict(onnxruntime=('fp32', 'fp16', 'int8'), openvino=('fp32', 'bf16'
 def cache_dir() -> str:
     return os.environ.get('RTMPOSE_PLUGIN_CACHE',
                           osp.join(osp.expanduser('~'), '.cache', 'rtmpose_plugin'))
-
-
-def official_url(name: str) -> str:
-    """The official checkpoint URL of a model name of :data:`NAMES`."""
-    from ..zoo import official_models
-    config, url = NAMES[name]
-    return url or official_models()[config].weights
-
-
-def resolve(name_or_path: str, checkpoint: Optional[str] = None) -> Tuple[str, str]:
-    """(config path, local checkpoint path) for a model name or config, downloading once.
-
-    Raises:
-        ValueError: an unknown name with no checkpoint given.
-        FileNotFoundError: a checkpoint path that does not exist.
-        RuntimeError: the download failed (the message says where to put the file).
-    """
-    from ..compat.checkpoint import download_checkpoint
-    from ..config import find_config
-    if name_or_path in NAMES:
-        config, url = NAMES[name_or_path][0], official_url(name_or_path)
-    else:
-        config, url = name_or_path, None
-    checkpoint = checkpoint or url
-    if checkpoint is None:
-        raise ValueError(f'{name_or_path!r} is not a model name ({", ".join(NAMES)}); give '
-                         'a checkpoint with it')
-    if checkpoint.startswith(('http://', 'https://')):
-        checkpoint = download_checkpoint(checkpoint)
-    elif not osp.isfile(checkpoint):
-        raise FileNotFoundError(f'checkpoint {checkpoint} does not exist')
-    return find_config(config), checkpoint
 
 
 # ---------------------------------------------------------------- hashing and the cache

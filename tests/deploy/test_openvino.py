@@ -4,9 +4,10 @@ Slow: ~1 min."""
 import numpy as np
 import pytest
 
-from rtmpose_plugin.benchmark.accuracy import (CALIBRATION_FOLDERS, coco_keypoint_ap,
+from tools.benchmarks.accuracy import (CALIBRATION_FOLDERS, coco_keypoint_ap,
                                                coco_people)
-from rtmpose_plugin.deploy import calibration_crops, deploy
+from rtmpose_plugin.datasets.samples import calibration_crops
+from rtmpose_plugin.deploy import deploy
 from rtmpose_plugin.inference.models import open_pose_model
 from rtmpose_plugin.runtime.sessions import (OpenVINOSession, openvino_capabilities,
                                              openvino_compile)

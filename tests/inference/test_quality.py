@@ -4,8 +4,8 @@ The numbers are recorded in docs/benchmarks.md (tools/benchmark_pipeline.py)."""
 import numpy as np
 import pytest
 
-from rtmpose_plugin.benchmark.pipeline import SMOOTHING
-from rtmpose_plugin.benchmark.synthetic import COLORS, DotPoseModel, evaluate, make_scene
+from tools.benchmarks.pipeline import SMOOTHING
+from tools.benchmarks.synthetic import COLORS, DotPoseModel, evaluate, make_scene
 
 pytestmark = pytest.mark.slow
 

@@ -1,16 +1,15 @@
 """A whole RTMPose model saved from mmpose's own config loads into ours (strict)."""
 import os.path as osp
 
-import mmpose
 import pytest
 import torch
 from mmengine.config import Config
 from mmengine.registry import init_default_scope
 from mmengine.runner.checkpoint import load_checkpoint, save_checkpoint
 
-from rtmpose_plugin.apis import find_config
+from rtmpose_plugin.config import find_config, mmpose_config_root
 
-MMPOSE_CONFIGS = osp.join(osp.dirname(mmpose.__file__), '.mim', 'configs')
+MMPOSE_CONFIGS = mmpose_config_root()
 
 PAIRS = [
     ('body_2d_keypoint/rtmpose/coco/rtmpose-t_8xb256-420e_coco-256x192.py',

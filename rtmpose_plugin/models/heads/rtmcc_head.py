@@ -1,5 +1,12 @@
 """The RTMPose head: large-kernel conv, keypoint tokens, GAU, SimCC classifiers.
 
+Paper: RTMPose: Jiang et al., "RTMPose: Real-Time Multi-Person Pose Estimation based on MMPose",
+2023, arXiv:2303.07399.
+Reference implementation: mmpose 1.3.2 ``mmpose/models/heads/coord_cls_heads/rtmcc_head.py``
+(``RTMCCHead``); this head is our own code, state-dict compatible with it (official
+checkpoints load with ``strict=True``) and equal to it in forward, loss, gradients and
+flip test (tests/models/test_rtmcc_head.py).
+
 Note:
     B: crops, C: backbone channels, (fw, fh): feature map size (input / 32),
     K: keypoints, D: token size (256), (w, h): input size, r: split ratio,

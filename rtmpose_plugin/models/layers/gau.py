@@ -1,5 +1,11 @@
-"""Gated Attention Unit (Hua et al., "Transformer Quality in Linear Time", 2022)
-as used over keypoint tokens by RTMPose (Jiang et al., 2023).
+"""Gated Attention Unit (Hua et al., "Transformer Quality in Linear Time", 2022,
+arXiv:2202.10447) as used over keypoint tokens by RTMPose (Jiang et al., 2023,
+arXiv:2303.07399).
+
+Reference implementation: mmpose 1.3.2 ``mmpose/models/utils/rtmcc_block.py``
+(``RTMCCBlock``); our own code, parameter-for-parameter compatible and equal in forward
+and gradients (tests/models/test_gau_and_loss.py). Where the paper and that code differ,
+the code is the default (see ../shared/docs/paper-vs-code.md and the README).
 
 Note:
     B: crops, K: tokens (keypoints), D: token size, E = D * expansion_factor,

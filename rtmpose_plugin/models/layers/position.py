@@ -1,5 +1,10 @@
 """Position terms for attention over keypoint tokens: pure tensor functions.
 
+Papers: rotary embedding (Su et al., "RoFormer", 2021, arXiv:2104.09864) and the GAU's
+relative position bias (Hua et al., 2022, arXiv:2202.10447). Reference implementation:
+mmpose 1.3.2 ``mmpose/models/utils/rtmcc_block.py`` (``rope``, ``RTMCCBlock.rel_pos_bias``);
+RTMPose configs use neither (``pos_enc=False``, ``use_rel_bias=False``).
+
 Note:
     B: crops, K: tokens (keypoints), S: feature size.
 """

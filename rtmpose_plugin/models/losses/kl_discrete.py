@@ -1,5 +1,11 @@
 """KL divergence between SimCC logits and soft labels, with temperature.
 
+Papers: SimCC (Li et al., "SimCC: a Simple Coordinate Classification Perspective for
+Human Pose Estimation", 2022, arXiv:2107.03332) and RTMPose (Jiang et al., 2023,
+arXiv:2303.07399). Reference implementation: mmpose 1.3.2
+``mmpose/models/losses/classification_loss.py`` (``KLDiscretLoss``); our own code, equal
+in value and gradient (tests/models/test_gau_and_loss.py).
+
 Note:
     N: crops, K: keypoints, W: bins of one axis.
 """

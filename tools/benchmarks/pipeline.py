@@ -61,8 +61,8 @@ def speed(pose: str, scene: Scene, det_interval: int = 1, repeats: int = 2,
     import os
     import sys
 
-    from ..inference.models import locate, open_pose_model
-    from ..inference.pipeline import PosePipeline
+    from rtmpose_plugin.inference.models import locate, open_pose_model
+    from rtmpose_plugin.inference.pipeline import PosePipeline
     detect, state = truth_detector(scene)
     onnx_path = locate(pose)[0]
 
@@ -162,9 +162,9 @@ def cpu_backends_speed(scene: Scene, pose_sdk: str, det_sdk: str, calibration: n
     and a standing pose stand in for their outputs (see :class:`_NetworkCost`).
     Returns {name: frames/s} and the ratio of each to the first.
     """
-    from ..inference.models import open_detector, open_pose_model
-    from ..inference.pipeline import PosePipeline
-    from ..runtime.cpu import capabilities_allow
+    from rtmpose_plugin.inference.models import open_detector, open_pose_model
+    from rtmpose_plugin.inference.pipeline import PosePipeline
+    from rtmpose_plugin.runtime.cpu import capabilities_allow
     variants = [v for v in variants if capabilities_allow(*v)]
     det_precision = 'bf16' if capabilities_allow('openvino', 'bf16') else 'fp32'
     truth, state = truth_detector(scene)
@@ -214,9 +214,10 @@ def cpu_backends_rows(threads=(1, 0), people=(1, 6), frames: int = 60):
     import torch
     from mmengine.runner.checkpoint import save_checkpoint
 
-    from ..analysis import build_model
-    from ..datasets.samples import default_data_root
-    from ..deploy.export import calibration_crops, deploy, deploy_detector
+    from rtmpose_plugin.config import build_model
+    from rtmpose_plugin.datasets.samples import default_data_root
+    from rtmpose_plugin.datasets.samples import calibration_crops
+    from rtmpose_plugin.deploy.export import deploy, deploy_detector
     from .deployment import CASES, _mmpose_config, shared_checkpoint
     from .synthetic import make_scene
     with tempfile.TemporaryDirectory() as tmp:
@@ -266,8 +267,8 @@ def before_after_speed(scene: Scene, pose_sdk: str, det_sdk: str, before: str,
     true boxes and a standing pose stand in for their outputs (random weights)."""
     import importlib
 
-    from ..inference.models import locate, open_detector, open_pose_model
-    from ..inference.pipeline import PosePipeline
+    from rtmpose_plugin.inference.models import locate, open_detector, open_pose_model
+    from rtmpose_plugin.inference.pipeline import PosePipeline
     old_onnx = importlib.import_module(f'{before}.deploy.onnx')
     old_pipeline = importlib.import_module(f'{before}.inference.pipeline')
     old_detector = importlib.import_module(f'{before}.inference.detector')
@@ -321,8 +322,8 @@ def before_after_rows(before_dir: str, people=(1, 6), threads=(1, 0), frames: in
     import os
     import tempfile
 
-    from ..datasets.samples import default_data_root
-    from ..deploy.export import deploy
+    from rtmpose_plugin.datasets.samples import default_data_root
+    from rtmpose_plugin.deploy.export import deploy
     from .deployment import CASES, _mmpose_config, shared_checkpoint
     from .synthetic import make_scene
     before = load_package_copy(before_dir)
@@ -340,3 +341,65 @@ def before_after_rows(before_dir: str, people=(1, 6), threads=(1, 0), frames: in
                 fps = r['fps']
                 yield (f"| {n} | {t or os.cpu_count()} | {fps['before']:.1f} | "
                        f"{fps['after']:.1f} | {r['after_vs_before']:.3f} | {r['aa']:.3f} |")
+
+
+QUALITY_HEADER = ('| detect every | re-detect when derived boxes overlap (IoU) | One-Euro | '
+                  'ID switches | jitter (px/frame^2) | error (px) | matched | frames detected |'
+                  '\n|---|---|---|---|---|---|---|---|')
+SPEED_HEADER = ('| backend | detect every | ours, batched | ours, one crop at a time | rtmlib | '
+                'ours / rtmlib |\n|---|---|---|---|---|---|')
+
+
+def quality_rows(scene: Scene):
+    """Rows of :func:`quality`."""
+    for r in quality(scene):
+        yield (f"| {r['det_interval']} | {r['redetect_iou'] or '-'} | "
+               f"{'on' if r['one_euro'] else 'off'} | {r['id_switches']:.0f} | "
+               f"{r['jitter']:.2f} | {r['error']:.2f} | {r['matched']:.2f} | "
+               f"{r['detections']:.0f} / {len(scene.frames)} |")
+
+
+def speed_rows(scene: Scene, pose: Optional[str] = None, repeats: int = 4):
+    """Rows of :func:`speed` on both backends at K = 1 and 5, then ours on the backend
+    ``tools/pose.py`` picks by itself against rtmlib's default (ONNX Runtime). ``pose``:
+    an SDK folder or ONNX file; None exports RTMPose-t with random weights."""
+    import os.path as osp
+    import tempfile
+
+    from rtmpose_plugin.runtime.cpu import pick_cpu_backend
+    with tempfile.TemporaryDirectory() as tmp:
+        if pose is None:
+            from rtmpose_plugin.deploy import deploy
+
+            from .deployment import CASES, _mmpose_config, shared_checkpoint
+            _, _, ours_cfg, ref = CASES[0]
+            pose = osp.join(tmp, 'sdk')
+            deploy(ours_cfg, shared_checkpoint(_mmpose_config(ref), osp.join(tmp, 't.pth')),
+                   pose)
+        for backend in ('onnxruntime', 'openvino'):
+            for k in (1, 5):
+                s = speed(pose, scene, k, repeats=repeats, backend=backend)
+                yield (f"| {backend} {s['precision']} | {k} | {s['batched']:.1f} | "
+                       f"{s['one_by_one']:.1f} | {s['rtmlib']:.1f} | "
+                       f"{s['ratio_vs_rtmlib']:.2f} |")
+        choice = pick_cpu_backend()
+        if choice.backend != 'onnxruntime':
+            for k in (1, 5):
+                s = speed(pose, scene, k, repeats=repeats, backend='onnxruntime',
+                          ours=(choice.backend, choice.precision))
+                yield (f"| ours {s['backend']} {s['precision']} (its automatic choice), "
+                       f"rtmlib onnxruntime (its default) | {k} | {s['batched']:.1f} | "
+                       f"{s['one_by_one']:.1f} | {s['rtmlib']:.1f} | "
+                       f"{s['ratio_vs_rtmlib']:.2f} |")
+
+
+def before_after_rows_at(rev: str, threads=(1, 0)):
+    """:func:`before_after_rows` against commit ``rev`` of this checkout's git history
+    (its ``rtmpose_plugin/`` taken by ``git archive``)."""
+    import os.path as osp
+    import subprocess
+    import tempfile
+    with tempfile.TemporaryDirectory() as old:
+        subprocess.run(f'git archive {rev} rtmpose_plugin | tar -x -C {old}', shell=True,
+                       check=True)
+        yield from before_after_rows(osp.join(old, 'rtmpose_plugin'), threads=threads)

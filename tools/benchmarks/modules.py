@@ -20,7 +20,7 @@ def bench_encode(num_instances: int, num_keypoints: int, input_size=(192, 256),
     """RTMSimCCLabel.encode vs mmpose SimCCLabel.encode (same sigma, normalize=False)."""
     from mmpose.codecs import SimCCLabel
 
-    from ..codecs import RTMSimCCLabel
+    from rtmpose_plugin.codecs import RTMSimCCLabel
     rng = np.random.default_rng(0)
     kp = (rng.random((num_instances, num_keypoints, 2)) * np.array(input_size)).astype(np.float32)
     vis = (rng.random((num_instances, num_keypoints)) > 0.2).astype(np.float32)
@@ -33,11 +33,12 @@ def bench_encode(num_instances: int, num_keypoints: int, input_size=(192, 256),
 def bench_head(size: str, batch: int = 32, input_size=(192, 256), repeats: int = 20,
                threads: int = 0) -> Comparison:
     """RTMSimCCHead vs mmpose RTMCCHead: forward + KL loss + backward, same weights."""
+    from mmengine.registry import DefaultScope
     from mmengine.structures import InstanceData
     from mmpose.registry import MODELS
     from mmpose.structures import PoseDataSample
 
-    from ..codecs import RTMSimCCLabel
+    from rtmpose_plugin.codecs import RTMSimCCLabel
     if threads:
         torch.set_num_threads(threads)
     common = dict(in_channels=CHANNELS[size], out_channels=17, input_size=input_size,
@@ -46,10 +47,11 @@ def bench_head(size: str, batch: int = 32, input_size=(192, 256), repeats: int =
     gau = dict(hidden_dims=256, s=128, expansion_factor=2, dropout_rate=0., drop_path=0.,
                act_fn='SiLU', use_rel_bias=False, pos_enc=False)
     loss = dict(use_target_weight=True, beta=10., label_softmax=True)
-    ref = MODELS.build(dict(type='RTMCCHead', gau_cfg=gau, loss=dict(type='KLDiscretLoss',
-                                                                     **loss), **common))
-    ours = MODELS.build(dict(type='RTMSimCCHead', loss=dict(type='KLDiscreteLoss', **loss),
-                             **common))
+    with DefaultScope.overwrite_default_scope('mmpose'):  # whatever scope was current
+        ref = MODELS.build(dict(type='RTMCCHead', gau_cfg=gau,
+                                loss=dict(type='KLDiscretLoss', **loss), **common))
+        ours = MODELS.build(dict(type='RTMSimCCHead', loss=dict(type='KLDiscreteLoss', **loss),
+                                 **common))
     ours.load_state_dict(ref.state_dict())
     feats = (torch.randn(batch, CHANNELS[size], input_size[1] // 32, input_size[0] // 32), )
     codec = RTMSimCCLabel(input_size, sigma=(4.9, 5.66))

@@ -77,8 +77,8 @@ HEADER = ('| model | backend | threads | ours median / p90 (ms) | mmpose median 
 
 
 def _mmpose_config(rel: str) -> str:
-    import mmpose
-    return osp.join(osp.dirname(mmpose.__file__), '.mim', 'configs', rel)
+    from rtmpose_plugin.config import mmpose_config
+    return mmpose_config(rel)
 
 
 def shared_checkpoint(mmpose_config: str, path: str) -> str:
@@ -86,7 +86,7 @@ def shared_checkpoint(mmpose_config: str, path: str) -> str:
     import torch
     from mmengine.runner.checkpoint import save_checkpoint
 
-    from ..analysis import build_model
+    from rtmpose_plugin.config import build_model
     from mmengine.config import Config
     cfg = Config.fromfile(mmpose_config)
     cfg.model.backbone.init_cfg = None
@@ -100,7 +100,7 @@ def shared_checkpoint(mmpose_config: str, path: str) -> str:
 def _runner(backend: str, path: str, threads: int,
             precision: str = 'fp32') -> Callable[[np.ndarray], object]:
     """The raw network of a model file on a backend (a runtime session), for timing."""
-    from ..runtime import sessions
+    from rtmpose_plugin.runtime import sessions
     if backend == 'onnxruntime':
         return sessions.OnnxRuntimeSession(path, threads=threads).run
     if backend == 'openvino':
@@ -118,11 +118,8 @@ def _interleave(fns: Dict[str, Callable], x: np.ndarray, warmup: int, runs: int,
     function in turn, the order reversed every other round.
 
     Blocks, and a ``pause`` before each: a runtime's worker threads spin for a while
-    after its last run, and on this 2-core VM they took a core from the next runtime.
-    Run by run, ONNX Runtime read slower on 2 threads than on 1 (RTMPose-t 7.4 vs
-    5.9 ms; alone 3.1); in blocks without a pause whole blocks still ran at 7 ms, and
-    two sessions of one model measured 0.5x to 2x each other (with a 20 ms pause,
-    0.95-1.09x)."""
+    after its last run and would take a core from the next runtime (what that did to
+    the numbers without blocks and pauses: docs/benchmarks.md, issue 7)."""
     for _ in range(warmup):
         for fn in fns.values():
             fn(x)
@@ -184,10 +181,10 @@ def run_case(case: Tuple, work_dir: str, backends: Sequence[str], threads: Seque
     """Export ours and mmpose's model of one case and time them on each backend."""
     import os
 
-    from ..analysis import complexity
-    from ..deploy.export import export_torchscript, to_ncnn
-    from ..config import find_config
-    from ..deploy.onnx import export_onnx
+    from rtmpose_plugin.analysis import complexity
+    from rtmpose_plugin.deploy.export import export_torchscript, to_ncnn
+    from rtmpose_plugin.config import find_config
+    from rtmpose_plugin.deploy.onnx import export_onnx
     size, input_size, ours_cfg, ref_rel = case
     ours_cfg, ref_cfg = find_config(ours_cfg), _mmpose_config(ref_rel)
     name = f'RTMPose-{size} {input_size[1]}x{input_size[0]}'
@@ -249,13 +246,13 @@ def run_cpu_case(case: Tuple, work_dir: str, threads: Sequence[int], calibration
     Weights are random (latency does not depend on them); INT8 is calibrated on
     ``calibration`` crops all the same, as a user would.
     """
-    from ..analysis import complexity
-    from ..config import find_config
-    from ..deploy.export import quantize_int8
-    from ..deploy.meta import embed_meta, pose_meta_from_config
-    from ..deploy.onnx import export_onnx
-    from ..deploy.openvino import to_openvino
-    from ..runtime.cpu import capabilities_allow
+    from rtmpose_plugin.analysis import complexity
+    from rtmpose_plugin.config import find_config
+    from rtmpose_plugin.deploy.export import quantize_int8
+    from rtmpose_plugin.deploy.meta import embed_meta, pose_meta_from_config
+    from rtmpose_plugin.deploy.onnx import export_onnx
+    from rtmpose_plugin.deploy.openvino import to_openvino
+    from rtmpose_plugin.runtime.cpu import capabilities_allow
     from mmengine.config import Config
     size, input_size, ours_cfg, ref_rel = case
     name = f'RTMPose-{size} {input_size[1]}x{input_size[0]}'

@@ -38,8 +38,8 @@ HEADER = ('| workers | ours (samples/s) | mmpose (samples/s) | ratio ours/mmpose
 
 
 def mmpose_config_path() -> str:
-    import mmpose
-    return osp.join(osp.dirname(mmpose.__file__), '.mim', 'configs', MMPOSE)
+    from rtmpose_plugin.config import mmpose_config
+    return mmpose_config(MMPOSE)
 
 
 def _trainer(config: str, data_root: str, batch: int, workers: int, repeat: int):
@@ -51,8 +51,9 @@ def _trainer(config: str, data_root: str, batch: int, workers: int, repeat: int)
     from mmengine.registry import MODELS, init_default_scope
     from mmengine.runner import Runner
 
-    from rtmpose_plugin import register  # noqa: F401  (registration and stack fixes)
-    from ..apis.runner import replace_data_root
+    from rtmpose_plugin.config import register_modules
+    register_modules()
+    from rtmpose_plugin.apis.runner import replace_data_root
     cfg = replace_data_root(Config.fromfile(config), data_root)
     init_default_scope('mmpose')
     model = revert_sync_batchnorm(MODELS.build(cfg.model))
@@ -80,10 +81,10 @@ def _trainer(config: str, data_root: str, batch: int, workers: int, repeat: int)
 def measure(samples: str, workers: int, batch: int = 32, steps: int = 8,
             warmup: int = 2) -> Throughput:
     """Samples/s of ours and mmpose's recipe, steps interleaved, median step time."""
-    from ..datasets.samples import make_layout
+    from rtmpose_plugin.datasets.samples import make_layout
     with tempfile.TemporaryDirectory() as tmp:
         root = make_layout('coco', osp.join(tmp, 'coco'), samples)
-        from ..config import find_config
+        from rtmpose_plugin.config import find_config
         runs: Dict[str, Tuple] = {
             'ours': (_trainer(find_config(OURS), root, batch, workers, repeat=64), []),
             'ref': (_trainer(mmpose_config_path(), root, batch, workers, repeat=64), []),

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Callable, List, Sequence, Tuple
 
 import numpy as np
+from rtmpose_plugin.datasets.samples import People, coco_people
 
 #: (backend, precision) in the order of the table
 VARIANTS = [('pytorch', 'fp32'), ('onnxruntime', 'fp32'), ('onnxruntime', 'fp16'),
@@ -26,33 +27,13 @@ VARIANTS = [('pytorch', 'fp32'), ('onnxruntime', 'fp32'), ('onnxruntime', 'fp16'
 CALIBRATION_FOLDERS = ('aic', 'crowdpose')
 
 
-@dataclass
-class People:
-    """The annotated COCO sample people: crops and what maps them back."""
-    crops: np.ndarray  # (N, h, w, 3) uint8 BGR
-    centers: np.ndarray  # (N, 2)
-    scales: np.ndarray  # (N, 2)
-    image_ids: List[int]
-    ann_file: str
-
-
-def coco_people(data_root: str, input_size: Sequence[int]) -> People:
-    """Crops of the annotated people (with keypoints) of ``coco/test_coco.json``."""
-    from ..deploy.export import sample_people
-    ann_file = osp.join(data_root, 'coco', 'test_coco.json')
-    if not osp.isfile(ann_file):
-        raise FileNotFoundError(f'{ann_file} does not exist: give the sample data folder')
-    crops, centers, scales, ids = zip(*sample_people(data_root, 'coco', input_size))
-    return People(np.stack(crops), np.stack(centers), np.stack(scales), list(ids), ann_file)
-
-
 def coco_keypoint_ap(people: People, keypoints: np.ndarray, scores: np.ndarray,
                      input_size: Sequence[int]) -> float:
     """COCO keypoint AP of predictions in input space (N, K, 2) with scores (N, K)."""
     from xtcocotools.coco import COCO
     from xtcocotools.cocoeval import COCOeval
 
-    from ..core.topdown import keypoints_to_image
+    from rtmpose_plugin.core.topdown import keypoints_to_image
     kp = keypoints_to_image(keypoints, people.centers, people.scales, input_size)
     results = []
     for image_id, k, s in zip(people.image_ids, kp, scores):
@@ -74,7 +55,7 @@ def build_variant(backend: str, precision: str, config: str, checkpoint: str, sd
                   calibration: np.ndarray, threads: int = 1) -> Callable:
     """The pose model of one (backend, precision), from one SDK folder (PyTorch: the
     config and checkpoint), opened as the CLI opens it."""
-    from ..inference.models import open_pose_model
+    from rtmpose_plugin.inference.models import open_pose_model
     if backend == 'pytorch':
         import torch
         torch.set_num_threads(max(threads, 1))
@@ -125,8 +106,9 @@ def accuracy_table(config: str, checkpoint: str, data_root: str, work_dir: str,
     """One :class:`Row` per variant, PyTorch fp32 first (the reference)."""
     from mmengine.config import Config
 
-    from ..config import find_config
-    from ..deploy.export import calibration_crops, deploy
+    from rtmpose_plugin.config import find_config
+    from rtmpose_plugin.datasets.samples import calibration_crops
+    from rtmpose_plugin.deploy.export import deploy
     config = find_config(config)
     input_size = tuple(Config.fromfile(config).codec['input_size'])
     people = coco_people(data_root, input_size)

@@ -21,16 +21,13 @@ import os.path as osp
 import time
 from typing import Callable, Optional, Sequence
 
-from .datasets.samples import default_data_root
-
-
-SMOKE_CONFIG = 'rtmpose-t_1xb4-120e_coco-sample-256x192.py'
+from rtmpose_plugin.datasets.samples import default_data_root, smoke_runner
 
 
 def run_pipeline_on_samples(pose_sdk: str, coco_dir: str, out_dir: str,
                             score_thr: float = 0.5) -> dict:
     """The pipeline (ONNX Runtime) on the sample images with their bundled detections."""
-    from .inference import PosePipeline, coco_detections, open_pose_model, run
+    from rtmpose_plugin.inference import PosePipeline, coco_detections, open_pose_model, run
     boxes_for = coco_detections(osp.join(coco_dir, 'test_coco_det_AP_H_56.json'),
                                 osp.join(coco_dir, 'test_coco.json'), score_thr)
     pipeline = PosePipeline(open_pose_model(pose_sdk, backend='onnxruntime'), smoothing=None)
@@ -44,31 +41,11 @@ def run_pipeline_on_samples(pose_sdk: str, coco_dir: str, out_dir: str,
                progress=False)
 
 
-def smoke_runner(coco_dir: str, work_dir: str):
-    """(runner, config path, final checkpoint path) of the smoke config (RTMPose-t on
-    the COCO samples), quiet, validating and saving once at the end."""
-    from mmengine.config import Config
-    from mmengine.runner import Runner
-
-    from . import register  # noqa: F401  (registration and stack fixes)
-    from .apis.runner import replace_data_root
-    from .config import find_config
-    config = find_config(SMOKE_CONFIG)
-    cfg = replace_data_root(Config.fromfile(config), coco_dir)
-    cfg.work_dir = work_dir
-    epochs = cfg.train_cfg.max_epochs  # the schedule is computed for it: not overridden
-    cfg.train_cfg.val_interval = epochs
-    cfg.default_hooks.checkpoint.interval = epochs
-    cfg.default_hooks.logger.interval = 10
-    cfg.log_level = 'WARNING'
-    return Runner.from_cfg(cfg), config, osp.join(work_dir, f'epoch_{epochs}.pth')
-
-
 def run_street_video(data_root: str, pose_sdk: str, out_dir: str,
                      say: Callable[[str], None]) -> dict:
     """The real RTMDet-nano (SDK folder in the sample data) + the demo's pose model on
     the street video, detecting every 2nd frame."""
-    from .inference import PosePipeline, open_detector, open_pose_model, run
+    from rtmpose_plugin.inference import PosePipeline, open_detector, open_pose_model, run
     video = osp.join(data_root, 'video', 'street.mp4')
     detector = osp.join(data_root, 'models', 'rtmdet-nano-person')
     missing = [p for p in (video, detector) if not osp.exists(p)]
@@ -98,7 +75,7 @@ def main(argv: Optional[Sequence[str]] = None,
 
     from mmengine.logging import MMLogger
 
-    from .deploy import deploy
+    from rtmpose_plugin.deploy import deploy
 
     coco_dir = osp.join(args.data_root, 'coco')
     if not osp.isfile(osp.join(coco_dir, 'test_coco.json')):

@@ -71,7 +71,7 @@ class DotPoseModel:
     """Finds each keypoint's coloured dot in a crop; Gaussian jitter of ``noise`` px."""
 
     def __init__(self, input_size=(192, 256), noise: float = 1.5, seed: int = 0) -> None:
-        from ..runtime.meta import keypoint_set
+        from rtmpose_plugin.runtime.meta import keypoint_set
         self.input_size = input_size
         self.keypoints = keypoint_set('coco')
         self.noise = noise
@@ -115,7 +115,7 @@ def evaluate(scene: Scene, det_interval: int = 1, smoothing: Optional[Dict] = No
     ran the detector."""
     from scipy.optimize import linear_sum_assignment
 
-    from ..inference.pipeline import PosePipeline
+    from rtmpose_plugin.inference.pipeline import PosePipeline
     truth, state = truth_detector(scene)
     calls = []
 

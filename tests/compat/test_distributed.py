@@ -12,7 +12,7 @@ import torch.multiprocessing as mp
 
 from rtmpose_plugin.compat.distributed import CPUSyncBatchNorm, convert_sync_bn_for_cpu
 
-from .conftest import ROOT, shared
+from ..conftest import ROOT, shared
 
 
 def free_port():

@@ -1,8 +1,8 @@
 """The benchmark code runs and reports sane numbers (model timings are not asserted)."""
 import pytest
 
-from rtmpose_plugin.benchmark.modules import run_all
-from rtmpose_plugin.benchmark.timing import compare
+from tools.benchmarks.modules import run_all
+from tools.benchmarks.timing import compare
 
 
 def test_compare_measures_both_sides():
@@ -21,9 +21,9 @@ def test_module_benchmarks_run():
 def test_training_benchmark_runs_both_recipes():
     import pytest
 
-    from rtmpose_plugin.benchmark.training import measure
+    from tools.benchmarks.training import measure
 
-    from .conftest import SHARED_DATA
+    from ..conftest import SHARED_DATA
     result = measure(SHARED_DATA, workers=0, batch=4, steps=1, warmup=0)
     assert result.ours > 0 and result.ref > 0
     assert result.row().startswith('| 0 |')
@@ -31,7 +31,7 @@ def test_training_benchmark_runs_both_recipes():
 
 
 def test_deployment_benchmark_times_ours_and_mmpose(tmp_path):
-    from rtmpose_plugin.benchmark.deployment import CASES, run_case
+    from tools.benchmarks.deployment import CASES, run_case
     results = run_case(CASES[0], str(tmp_path), ['onnxruntime'], [1], warmup=1, runs=3)
     assert len(results) == 1
     r = results[0]
@@ -43,7 +43,7 @@ def test_deployment_benchmark_times_ours_and_mmpose(tmp_path):
 def test_paired_ratio_finds_the_faster_function_and_its_interval():
     import time
 
-    from rtmpose_plugin.benchmark.deployment import paired_ratio, time_pair
+    from tools.benchmarks.deployment import paired_ratio, time_pair
     t = time_pair(lambda x: time.sleep(0.002), lambda x: time.sleep(0.004), None, warmup=1,
                   runs=20, block=4, control=lambda x: time.sleep(0.002))
     assert t['ours'][0] < t['ref'][0]
@@ -57,9 +57,9 @@ def test_paired_ratio_finds_the_faster_function_and_its_interval():
 
 
 def test_pipeline_speed_benchmark_runs_ours_and_rtmlib(tmp_path):
-    from rtmpose_plugin.benchmark.deployment import CASES, _mmpose_config, shared_checkpoint
-    from rtmpose_plugin.benchmark.pipeline import speed
-    from rtmpose_plugin.benchmark.synthetic import make_scene
+    from tools.benchmarks.deployment import CASES, _mmpose_config, shared_checkpoint
+    from tools.benchmarks.pipeline import speed
+    from tools.benchmarks.synthetic import make_scene
     from rtmpose_plugin.deploy import deploy
     _, inp, ours, ref = CASES[0]
     ckpt = shared_checkpoint(_mmpose_config(ref), str(tmp_path / 't.pth'))
@@ -79,10 +79,10 @@ def test_pipeline_speed_benchmark_runs_ours_and_rtmlib(tmp_path):
 
 
 def test_cpu_benchmark_times_every_backend_and_precision(tmp_path):
-    from rtmpose_plugin.benchmark.deployment import CASES, run_cpu_case
-    from rtmpose_plugin.deploy.export import calibration_crops
+    from tools.benchmarks.deployment import CASES, run_cpu_case
+    from rtmpose_plugin.datasets.samples import calibration_crops
 
-    from .conftest import SHARED_DATA
+    from ..conftest import SHARED_DATA
     crops = calibration_crops(SHARED_DATA, (192, 256), limit=4)
     results = run_cpu_case(CASES[0], str(tmp_path), [1], crops, warmup=1, runs=2)
     names = [(r.backend, r.precision) for r in results]
@@ -97,8 +97,8 @@ def test_pipeline_cost_stand_in_keeps_frame_skip_detection():
     between detections: the detector runs on every 5th frame only."""
     import numpy as np
 
-    from rtmpose_plugin.benchmark.pipeline import _NetworkCost, _with_true_boxes
-    from rtmpose_plugin.benchmark.synthetic import make_scene, truth_detector
+    from tools.benchmarks.pipeline import _NetworkCost, _with_true_boxes
+    from tools.benchmarks.synthetic import make_scene, truth_detector
     from rtmpose_plugin.inference.pipeline import PosePipeline
 
     from rtmpose_plugin.runtime import keypoint_set
@@ -125,12 +125,13 @@ def test_pipeline_cost_stand_in_keeps_frame_skip_detection():
 
 
 def test_pipeline_cpu_backends_benchmark_runs(tmp_path):
-    from rtmpose_plugin.benchmark.deployment import CASES, _mmpose_config, shared_checkpoint
-    from rtmpose_plugin.benchmark.pipeline import cpu_backends_speed
-    from rtmpose_plugin.benchmark.synthetic import make_scene
-    from rtmpose_plugin.deploy.export import calibration_crops, deploy, deploy_detector
+    from tools.benchmarks.deployment import CASES, _mmpose_config, shared_checkpoint
+    from tools.benchmarks.pipeline import cpu_backends_speed
+    from tools.benchmarks.synthetic import make_scene
+    from rtmpose_plugin.datasets.samples import calibration_crops
+    from rtmpose_plugin.deploy.export import deploy, deploy_detector
 
-    from .conftest import SHARED_DATA
+    from ..conftest import SHARED_DATA
     _, inp, ours, ref = CASES[0]
     ckpt = shared_checkpoint(_mmpose_config(ref), str(tmp_path / 't.pth'))
     pose = str(tmp_path / 'pose')

@@ -12,7 +12,7 @@ import sys
 import numpy as np
 import pytest
 
-from .conftest import shared
+from ..conftest import shared
 
 CONFIG = 'rtmpose-t_1xb4-120e_coco-sample-256x192.py'
 MIM = osp.join(osp.dirname(sys.executable), 'mim')

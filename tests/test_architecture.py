@@ -1,0 +1,130 @@
+"""The package's layers import downward only, with no cycles (read with ast, so lazy
+imports inside functions count too); the library holds no benchmark or demo code."""
+import ast
+import os
+import os.path as osp
+from collections import defaultdict
+
+PKG = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'rtmpose_plugin')
+
+#: each part of the package and its layer; a module may import its own layer's parts
+#: listed under SIDEWAYS and any lower layer, never a higher one
+LAYERS = {
+    'core': 0, 'compat': 0,
+    'config': 1,
+    'codecs': 2, 'models': 2, 'datasets': 2, 'recipe': 2,
+    'analysis': 3, 'zoo': 3,
+    'runtime': 4,
+    'deploy': 5,
+    'inference': 6,
+    'register': 7, 'apis': 8,
+    '__init__': 9,
+}
+#: same-layer imports that are allowed (importer part -> imported parts)
+SIDEWAYS = {'analysis': {'zoo'}, 'zoo': {'analysis'}}
+# config builds models from configs: it registers codecs/models/datasets.transforms (layer
+# 2) and applies compat's fixes, as a config's custom_imports would
+UPWARD_ALLOWED = {('config', 'codecs'), ('config', 'models'), ('config', 'datasets')}
+
+
+def part_of(rel: str) -> str:
+    first = rel.split(os.sep)[0]
+    return first[:-3] if first.endswith('.py') else first
+
+
+def imports(path: str, rel: str):
+    """The parts of rtmpose_plugin a module imports (absolute or relative)."""
+    tree = ast.parse(open(path).read(), path)
+    pkg_parts = rel.split(os.sep)[:-1]  # the module's package inside rtmpose_plugin
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith('rtmpose_plugin.'):
+                    yield alias.name.split('.')[1], node.lineno
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = pkg_parts[:len(pkg_parts) - node.level + 1]
+                names = base + (node.module.split('.') if node.module else [])
+                if names:
+                    yield names[0], node.lineno
+                else:  # from .. import x (from the package root)
+                    for alias in node.names:
+                        yield alias.name, node.lineno
+            elif node.module and (node.module == 'rtmpose_plugin'
+                                  or node.module.startswith('rtmpose_plugin.')):
+                names = node.module.split('.')[1:]
+                if names:
+                    yield names[0], node.lineno
+                else:
+                    for alias in node.names:
+                        yield alias.name, node.lineno
+
+
+def modules():
+    for dirpath, _, files in os.walk(PKG):
+        for f in files:
+            if f.endswith('.py'):
+                path = osp.join(dirpath, f)
+                yield path, osp.relpath(path, PKG)
+
+
+def test_every_part_has_a_layer():
+    parts = {part_of(rel) for _, rel in modules()}
+    assert parts <= set(LAYERS), sorted(parts - set(LAYERS))
+
+
+def test_layers_import_downward_only():
+    bad = []
+    for path, rel in modules():
+        me = part_of(rel)
+        for other, line in imports(path, rel):
+            if other == me or other not in LAYERS:
+                continue
+            if (me, other) in UPWARD_ALLOWED or other in SIDEWAYS.get(me, ()):
+                continue
+            if LAYERS[other] >= LAYERS[me]:
+                bad.append(f'{rel}:{line} ({me}, layer {LAYERS[me]}) imports {other} '
+                           f'(layer {LAYERS[other]})')
+    assert not bad, '\n'.join(bad)
+
+
+def test_no_import_cycles_between_modules():
+    """Imports between our modules, lazy ones inside functions included, form no cycle
+    (a package's ``__init__`` re-exporting its modules is not an edge back)."""
+    graph = defaultdict(set)
+    for path, rel in modules():
+        mod = rel[:-3].replace(os.sep, '.').replace('.__init__', '')
+        tree = ast.parse(open(path).read(), path)
+        pkg = mod.split('.') if rel.endswith('__init__.py') else mod.split('.')[:-1]
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = pkg[:len(pkg) - node.level + 1]
+                target = '.'.join(base + ([node.module] if node.module else []))
+                if not node.module:  # from . import a, b: the modules a and b
+                    for alias in node.names:
+                        graph[mod].add(f'{target}.{alias.name}'.strip('.'))
+                elif not mod.startswith(target + '.'):  # not a package's own __init__
+                    graph[mod].add(target)
+    seen, stack = set(), set()
+
+    def visit(m, trail):
+        if m in stack:
+            raise AssertionError('import cycle: ' + ' -> '.join(trail + [m]))
+        if m in seen:
+            return
+        stack.add(m)
+        for n in graph.get(m, ()):
+            visit(n, trail + [m])
+        stack.discard(m)
+        seen.add(m)
+
+    for m in list(graph):
+        visit(m, [])
+
+
+def test_the_library_has_no_benchmark_or_demo_code():
+    parts = {part_of(rel) for _, rel in modules()}
+    assert not parts & {'benchmark', 'benchmarks', 'demo'}
+    for path, _ in modules():
+        text = open(path).read()
+        assert 'import rtmlib' not in text and 'from rtmlib' not in text, path
