@@ -222,7 +222,7 @@ def deploy(model_config: str, checkpoint: str, work_dir: str, backend: str = 'on
                              out['model']))
         return out
     onnx_path = export_onnx(model_config, checkpoint, work_dir, deploy_config=deploy_config,
-                            input_size=input_size)
+                            input_size=input_size, model_cfg=model_cfg)
     embed_meta(onnx_path, meta)
     out['onnx'] = onnx_path
     if backend == 'onnxruntime':

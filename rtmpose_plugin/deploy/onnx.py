@@ -13,7 +13,7 @@ DEPLOY_CONFIG = 'pose-detection_simcc_onnxruntime_dynamic-256x192.py'
 
 def export_onnx(model_config: str, checkpoint: str, work_dir: str,
                 deploy_config: Optional[str] = None, input_size: Optional[Sequence[int]] = None,
-                sample_image: Optional[np.ndarray] = None) -> str:
+                sample_image: Optional[np.ndarray] = None, model_cfg=None) -> str:
     """MMDeploy ``torch2onnx`` of a pose model; returns the ``end2end.onnx`` path.
 
     Args:
@@ -23,6 +23,8 @@ def export_onnx(model_config: str, checkpoint: str, work_dir: str,
         deploy_config: MMDeploy config; ours for ONNX Runtime by default.
         input_size: (w, h); the model config's codec input size by default.
         sample_image: BGR image to trace with; a grey image by default.
+        model_cfg: ``model_config`` already loaded (it is not read again; MMDeploy
+            rewrites the test pipeline of the config it gets, so it gets a copy).
     """
     from mmdeploy.apis import torch2onnx
     from mmengine import Config
@@ -31,7 +33,9 @@ def export_onnx(model_config: str, checkpoint: str, work_dir: str,
     from . import rewriters  # noqa: F401  (MMDeploy rewriters of our head and GAU)
     register_modules()  # our modules and the stack fixes, in any process
     deploy_cfg = Config.fromfile(find_config(deploy_config or DEPLOY_CONFIG))
-    model_cfg = Config.fromfile(model_config)
+    import copy
+    model_cfg = copy.deepcopy(model_cfg) if model_cfg is not None else \
+        Config.fromfile(model_config)
     if input_size is None:
         input_size = model_cfg.codec['input_size']
     deploy_cfg.onnx_config.input_shape = list(input_size)
