@@ -76,3 +76,13 @@ def random_checkpoint(config: str, path: str, seed: int = 0) -> str:
 def model_cache(tmp_path_factory):
     """Exports and conversions go to a cache of this test session, not the user's."""
     os.environ['RTMPOSE_PLUGIN_CACHE'] = str(tmp_path_factory.mktemp('model_cache'))
+
+
+@pytest.fixture(scope='session')
+def coco_sdk(tmp_path_factory):
+    """RTMPose-t (COCO) with random weights, exported as an SDK folder, once."""
+    from rtmpose_plugin.deploy import deploy
+    tmp = tmp_path_factory.mktemp('coco_sdk')
+    config = 'rtmpose-t_8xb256-420e_coco-256x192.py'
+    deploy(config, random_checkpoint(config, str(tmp / 'random.pth')), str(tmp / 'sdk'))
+    return str(tmp / 'sdk')

@@ -4,6 +4,7 @@ One-Euro, error with detection every frame vs every 5th) and speed against rtmli
     python tools/benchmark_pipeline.py [--pose SDK_DIR_OR_ONNX]
     python tools/benchmark_pipeline.py --cpu-backends [--threads 1 2]
     python tools/benchmark_pipeline.py --before REV [--threads 1 2]
+    python tools/benchmark_pipeline.py --crowd 1000 3000 10000
 
 Without --pose, an RTMPose-t with random weights is exported (speed does not depend on them).
 --cpu-backends: RTMDet-nano + RTMPose-m (random weights), detection every 5th frame, at
@@ -30,8 +31,18 @@ if __name__ == '__main__':
                         help='for --cpu-backends and --before (0: all cores)')
     parser.add_argument('--before', metavar='REV',
                         help='only the before/after table against commit REV')
+    parser.add_argument('--crowd', type=int, nargs='+',
+                        help='only the peak memory of one frame with this many boxes')
     args = parser.parse_args()
-    if args.before:
+    if args.crowd:
+        print('| boxes | tracking | people kept | peak memory (GiB, tracemalloc) | seconds |\n'
+              '|---|---|---|---|---|')
+        for n in args.crowd:
+            for track in (False, True):
+                r = bench.crowd_peak(n, track)
+                print(f"| {n} | {'on' if track else 'off'} | {r['people']} | "
+                      f"{r['peak_gib']:.3f} | {r['seconds']:.1f} |", flush=True)
+    elif args.before:
         print('RTMDet-nano 320 (real) + RTMPose-m 256x192 (random weights), ONNX Runtime '
               'fp32, detection every 5th frame, 60 frames, frames/s over 5 passes; '
               f'before = {args.before}')

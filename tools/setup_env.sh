@@ -107,6 +107,7 @@ fi
 # its opencv-contrib-python would shadow opencv-python.
 have rtmlib || { say "installing rtmlib (for benchmarks)"; pip --no-deps rtmlib==0.0.16; }
 have pytest || { say "installing pytest"; pip pytest pytest-timeout; }
+have hypothesis || { say "installing hypothesis (the fuzz tests)"; pip hypothesis; }
 
 # The plugin itself, as a regular install: mim looks for configs and tools in
 # <site-packages>/rtmpose_plugin/.mim, which an editable install does not have.

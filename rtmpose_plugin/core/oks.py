@@ -56,14 +56,22 @@ def oks_nms(keypoints: np.ndarray, scores: np.ndarray, areas: np.ndarray, thr: f
     n = len(keypoints)
     if n == 0:
         return np.zeros(0, np.int64)
-    oks = oks_matrix(keypoints, keypoints, areas, areas, sigmas, keypoint_scores,
-                     keypoint_scores, vis_thr)
+    keypoints = np.asarray(keypoints, np.float64)
+    areas = np.asarray(areas, np.float64)
     order = np.argsort(-np.asarray(scores), kind='stable')
-    suppressed = np.zeros(n, bool)
+    alive = np.ones(n, bool)
     keep = []
-    for i in order:
-        if suppressed[i]:
+    for i in order:  # memory O(N K): the kept pose against the poses still in the race
+        if not alive[i]:
             continue
         keep.append(i)
-        suppressed |= oks[i] > thr
+        alive[i] = False
+        rest = np.flatnonzero(alive)
+        if not len(rest):
+            break
+        vis = keypoint_scores
+        oks = oks_matrix(keypoints[i:i + 1], keypoints[rest], areas[i:i + 1], areas[rest],
+                         sigmas, None if vis is None else vis[i:i + 1],
+                         None if vis is None else vis[rest], vis_thr)[0]
+        alive[rest[oks > thr]] = False
     return np.array(keep, np.int64)

@@ -167,11 +167,13 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
         p.error(f'--det-interval must be >= 1, got {args.det_interval}')
 
     from .pipeline import PosePipeline
-    from .runner import coco_detections, run
+    from .runner import check_out_dir, check_source, coco_detections, run
     try:
         choose_backend(args.backend, args.precision, args.calibration, args.pose, args.device)
     except ValueError as e:
         p.error(str(e))
+    check_source(args.input)  # the input and --out first: nothing is opened or made before
+    check_out_dir(args.out)
     pose, detector, backend, precision = open_models(args)
     boxes_for = coco_detections(*args.bundled_dets, score_thr=args.det_thr) \
         if args.bundled_dets else None
@@ -191,18 +193,40 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
 EXPECTED_ERRORS = (FileNotFoundError, ValueError, RuntimeError)
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f'signal {signum}')
+
+
 def run_cli(argv: Optional[Sequence[str]] = None) -> Tuple[int, str]:
-    """``tools/pose.py``: (exit code, the line to print). 0 and the run's summary, or 1
-    and an expected error (a missing file, a model that is not what it should be, a bad
-    value; :class:`~rtmpose_plugin.runtime.ModelError` is a ValueError) as one line;
-    with ``--debug`` the error is raised. Usage errors exit 2 (argparse)."""
+    """``tools/pose.py``: (exit code, the line to print).
+
+    0 and the run's summary; 1 and an expected error as one line (a missing file, a model
+    that is not what it should be, a bad value; :class:`~.errors.InputError` and
+    :class:`~rtmpose_plugin.runtime.ModelError` are ValueErrors), or with ``--debug`` the
+    error raised; 130 when interrupted (Ctrl-C, or SIGTERM as ``timeout``, systemd and
+    ``docker stop`` send, handled alike: results flushed, the video finalised); usage
+    errors exit 2 (argparse).
+    """
+    import signal
+    import threading
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         summary = main(argv)
+    except KeyboardInterrupt:
+        return 130, 'interrupted before the run started; nothing was written'
     except EXPECTED_ERRORS as e:
         if argv is not None and '--debug' in argv:
             raise
         return 1, f'error: {e}'
-    return 0, (f"{summary['frames']} frames, {summary['people']} people "
-               f"({summary['num_keypoints']} {summary['keypoints']} keypoints each), "
-               f"{summary['errors']} unreadable, {summary['fps']} frames/s -> "
-               f"{summary['results']}")
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    line = (f"{summary['frames']} frames, {summary['people']} people "
+            f"({summary['num_keypoints']} {summary['keypoints']} keypoints each), "
+            f"{summary['errors']} unreadable, {summary['fps']} frames/s -> "
+            f"{summary['results']}")
+    if summary.get('interrupted'):
+        return 130, f'interrupted: {line}'
+    return 0, line

@@ -20,6 +20,7 @@ import numpy as np
 
 from ..core.oks import oks_nms
 from ..core.topdown import crop_person, keypoints_to_image
+from .errors import InputError
 from .tracker import Tracker
 
 
@@ -33,10 +34,11 @@ class PoseInstance:
     box_source: str  # 'detector', 'pose' (from the previous pose) or 'given'
 
     def to_json(self) -> dict:
-        return dict(track_id=int(self.track_id), bbox=[round(float(v), 2) for v in self.bbox],
-                    keypoints=np.round(self.keypoints, 2).tolist(),
-                    keypoint_scores=np.round(self.keypoint_scores, 4).tolist(),
-                    score=round(float(self.score), 4), box_source=self.box_source)
+        """JSON-ready values; a non-finite number is written as null, never NaN."""
+        return dict(track_id=int(self.track_id), bbox=_finite(self.bbox, 2),
+                    keypoints=_finite(self.keypoints, 2),
+                    keypoint_scores=_finite(self.keypoint_scores, 4),
+                    score=_finite(np.float64(self.score), 4), box_source=self.box_source)
 
 
 @dataclass
@@ -52,28 +54,50 @@ class FrameResult:
                     instances=[i.to_json() for i in self.instances])
 
 
+def _finite(values, digits: int):
+    """Rounded, as lists; non-finite values as None (valid JSON)."""
+    a = np.round(np.asarray(values, np.float64), digits)
+    if np.all(np.isfinite(a)):
+        return a.tolist()
+    return np.where(np.isfinite(a), a, None).tolist()
+
+
 def to_bgr_uint8(image: np.ndarray) -> np.ndarray:
-    """Any image OpenCV reads as 3-channel uint8 BGR: grayscale, BGRA, 16-bit, float in [0, 1].
+    """Any image as 3-channel uint8 BGR: grayscale, BGRA, uint8, 16-bit, other integers
+    (clipped to 0-255), and floats of every precision in [0, 1] (the one float
+    convention; NaN as 0). A float frame whose values reach past 1.5 looks like 0-255:
+    it is still read as [0, 1] (so clipped), with a warning saying to divide by 255.
 
     Raises:
-        ValueError: not an image (wrong rank, no pixels).
+        InputError: not an image (wrong rank, no pixels, not an array) or an unsupported
+            dtype (bool, complex, object, ...).
     """
     import cv2
     if not isinstance(image, np.ndarray) or image.ndim not in (2, 3) or image.size == 0:
-        raise ValueError(f'expected an (H, W) or (H, W, C) image, got '
-                         f'{getattr(image, "shape", type(image))}')
+        raise InputError(f'expected an (H, W) or (H, W, C) image array, got '
+                         f'{getattr(image, "shape", type(image).__name__)}')
     if image.dtype == np.uint16:
         image = (image / 257).astype(np.uint8)
-    elif image.dtype in (np.float32, np.float64):
-        image = (np.clip(image, 0, 1) * 255).astype(np.uint8)
-    elif image.dtype != np.uint8:
-        image = np.clip(image, 0, 255).astype(np.uint8)
+    elif np.issubdtype(image.dtype, np.floating):
+        image = np.nan_to_num(image.astype(np.float32), nan=0.0, posinf=1.0, neginf=0.0)
+        if image.max() > 1.5:
+            import warnings
+            warnings.warn('a float frame with values up to '
+                          f'{float(image.max()):.1f}: float frames are read as [0, 1]; '
+                          'divide a 0-255 frame by 255 (or give uint8)', stacklevel=2)
+        image = np.rint(np.clip(image, 0, 1) * 255).astype(np.uint8)
+    elif np.issubdtype(image.dtype, np.integer):
+        if image.dtype != np.uint8:
+            image = np.clip(image, 0, 255).astype(np.uint8)
+    else:
+        raise InputError(f'unsupported image dtype {image.dtype}: give uint8, uint16, another '
+                         'integer type, or float in [0, 1]')
     if image.ndim == 2 or image.shape[2] == 1:
         return cv2.cvtColor(image.reshape(image.shape[:2]), cv2.COLOR_GRAY2BGR)
     if image.shape[2] == 4:
         return cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
     if image.shape[2] != 3:
-        raise ValueError(f'expected 1, 3 or 4 channels, got {image.shape[2]}')
+        raise InputError(f'expected 1, 3 or 4 channels, got {image.shape[2]}')
     return image
 
 
@@ -160,27 +184,82 @@ class PosePipeline:
                                smoothing=smoothing) if track else None
         self.frame = 0
         self._last: List[PoseInstance] = []
+        self._last_t: Optional[float] = None
 
-    def _estimate(self, crops: np.ndarray) -> tuple:
-        """Crops through the pose model in batches of at most ``max_batch``."""
-        if len(crops) <= self.max_batch:
-            return self.pose_model(crops)
-        parts = [self.pose_model(crops[i:i + self.max_batch])
-                 for i in range(0, len(crops), self.max_batch)]
-        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
+    def _estimate(self, image: np.ndarray, dets: np.ndarray) -> tuple:
+        """Keypoints in image pixels and scores of each box: cropped and run in batches
+        of at most ``max_batch``, so memory stays bounded however many boxes there are."""
+        size = self.pose_model.input_size
+        xywh = np.concatenate([dets[:, :2], dets[:, 2:4] - dets[:, :2]], 1)
+        kps, scores = [], []
+        for start in range(0, len(dets), self.max_batch):
+            crops, centers, scales = [], [], []
+            for box in xywh[start:start + self.max_batch]:
+                crop, (c, s) = crop_person(image, box, size)
+                crops.append(crop), centers.append(c), scales.append(s)
+            kp, sc = self.pose_model(np.stack(crops))
+            kps.append(keypoints_to_image(kp, np.stack(centers), np.stack(scales), size))
+            scores.append(sc)
+        return np.concatenate(kps), np.concatenate(scores)
 
     def reset(self) -> None:
-        self.frame, self._last = 0, []
+        self.frame, self._last, self._last_t = 0, [], None
         if self.tracker:
             self.tracker.reset()
 
-    def _boxes(self, image: np.ndarray, boxes: Optional[np.ndarray]) -> tuple:
-        if boxes is not None:
-            boxes = np.asarray(boxes, np.float32).reshape(-1, np.shape(boxes)[-1] if len(boxes)
-                                                          else 4)
-            if boxes.shape[1] == 4:
-                boxes = np.concatenate([boxes, np.ones((len(boxes), 1), np.float32)], 1)
-            return boxes, 'given', False
+    def _time(self, timestamp) -> float:
+        """The frame's time (seconds) for the filters, checked before any state changes.
+
+        Raises:
+            InputError: a timestamp that is not a finite number, or not after the last.
+        """
+        if timestamp is None:
+            t = self.frame / self.fps
+            if self._last_t is None or t > self._last_t:
+                return t
+            # after explicit timestamps: the next one; past 2**53 s, the next float
+            t = max(self._last_t + 1 / self.fps, float(np.nextafter(self._last_t, np.inf)))
+            if not np.isfinite(t):
+                raise InputError(f'no time follows {self._last_t}: give timestamps, or reset()')
+            return t
+        try:
+            t = float(timestamp)
+        except (TypeError, ValueError):
+            raise InputError(f'timestamp must be a number of seconds, got {timestamp!r}') \
+                from None
+        if not np.isfinite(t):
+            raise InputError(f'timestamp must be finite, got {t}')
+        if self._last_t is not None and t <= self._last_t:
+            raise InputError(f'timestamps must increase: {t} after {self._last_t}')
+        return t
+
+    @staticmethod
+    def _given_boxes(boxes) -> np.ndarray:
+        """Boxes given by the caller as (N, 5) float32.
+
+        Raises:
+            InputError: not (N, 4) or (N, 5), or not finite.
+        """
+        try:
+            arr = np.asarray(boxes, np.float64)
+        except (TypeError, ValueError):
+            raise InputError(f'boxes must be an (N, 4) or (N, 5) array, got '
+                             f'{type(boxes).__name__}') from None
+        if arr.size == 0:
+            return np.zeros((0, 5), np.float32)
+        if arr.ndim != 2 or arr.shape[1] not in (4, 5):
+            raise InputError(f'boxes must be (N, 4) x1 y1 x2 y2 or (N, 5) with a score, got '
+                             f'shape {arr.shape}')
+        if not np.all(np.isfinite(arr)):
+            raise InputError('boxes must be finite (a NaN or inf coordinate or score)')
+        if arr.shape[1] == 4:
+            arr = np.concatenate([arr, np.ones((len(arr), 1))], 1)
+        return arr.astype(np.float32)
+
+    def _boxes(self, image: np.ndarray, given: Optional[np.ndarray]) -> tuple:
+        """(N, 5) boxes, where they came from, whether the detector ran."""
+        if given is not None:
+            return given, 'given', False
         derived = None
         if self.frame % self.det_interval != 0 and self._last:
             kp = np.stack([i.keypoints for i in self._last])
@@ -192,30 +271,32 @@ class PosePipeline:
             if self.detector is None:
                 raise ValueError('no detector: pass the boxes of each frame')
             dets = np.asarray(self.detector(image), np.float32).reshape(-1, 5)
-            return dets[dets[:, 4] >= self.det_score_thr], 'detector', True
+            return dets[np.isfinite(dets[:, 4]) & (dets[:, 4] >= self.det_score_thr)], \
+                'detector', True
         return np.concatenate([derived, np.ones((len(derived), 1), np.float32)], 1), 'pose', False
 
     def __call__(self, image: np.ndarray, boxes: Optional[np.ndarray] = None,
                  timestamp: Optional[float] = None) -> FrameResult:
-        """Poses in one frame. ``boxes``: (N, 4 or 5) to use instead of detection."""
+        """Poses in one frame. ``boxes``: (N, 4 or 5) to use instead of detection;
+        ``timestamp``: seconds, increasing (None: the frame index / ``fps``).
+
+        Raises:
+            InputError: a frame, boxes or timestamp it cannot take; nothing of the
+                pipeline's state (tracks, frame count) changes then.
+        """
         t0 = time.perf_counter()
+        t = self._time(timestamp)
         image = to_bgr_uint8(image)
+        given = self._given_boxes(boxes) if boxes is not None else None
         h, w = image.shape[:2]
         result = FrameResult(self.frame)
         t_det = time.perf_counter()
-        dets, source, result.detected = self._boxes(image, boxes)
+        dets, source, result.detected = self._boxes(image, given)
         dets = clip_boxes(dets, w, h)
         result.timings_ms['detect'] = (time.perf_counter() - t_det) * 1e3
         t_pose = time.perf_counter()
         if len(dets):
-            size = self.pose_model.input_size
-            crops, centers, scales = [], [], []
-            for box in dets:
-                xywh = np.array([box[0], box[1], box[2] - box[0], box[3] - box[1]], np.float32)
-                crop, (c, s) = crop_person(image, xywh, size)
-                crops.append(crop), centers.append(c), scales.append(s)
-            kp, kp_scores = self._estimate(np.stack(crops))
-            kp = keypoints_to_image(kp, np.stack(centers), np.stack(scales), size)
+            kp, kp_scores = self._estimate(image, dets)
             valid = kp_scores > self.kpt_thr
             pose_scores = dets[:, 4] * np.where(valid.any(1), (kp_scores * valid).sum(1) /
                                                 np.maximum(valid.sum(1), 1), 0)
@@ -223,7 +304,6 @@ class PosePipeline:
             keep = oks_nms(kp, pose_scores, areas, self.nms_thr, self.sigmas)
             kp, kp_scores, dets, pose_scores, areas = (a[keep] for a in (kp, kp_scores, dets,
                                                                          pose_scores, areas))
-            t = timestamp if timestamp is not None else self.frame / self.fps
             if self.tracker is not None:
                 ids, kp = self.tracker.update(kp, kp_scores, areas, t)
             else:
@@ -234,10 +314,10 @@ class PosePipeline:
             ]
         elif self.tracker is not None:
             k = self.keypoints.num_keypoints
-            self.tracker.update(np.zeros((0, k, 2)), np.zeros((0, k)), np.zeros(0),
-                                timestamp if timestamp is not None else self.frame / self.fps)
+            self.tracker.update(np.zeros((0, k, 2)), np.zeros((0, k)), np.zeros(0), t)
         result.timings_ms['pose'] = (time.perf_counter() - t_pose) * 1e3
         result.timings_ms['total'] = (time.perf_counter() - t0) * 1e3
         self._last = [i for i in result.instances if (i.keypoint_scores > self.kpt_thr).sum() >= 2]
+        self._last_t = t
         self.frame += 1
         return result

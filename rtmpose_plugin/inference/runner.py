@@ -18,6 +18,7 @@ import cv2
 import numpy as np
 
 from ..runtime.meta import KeypointSet
+from .errors import InputError
 from .pipeline import FrameResult, PosePipeline, to_bgr_uint8
 
 IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')
@@ -36,8 +37,7 @@ def iter_frames(source: Union[str, int]) -> Iterator[Frame]:
     if isinstance(source, int) or (isinstance(source, str) and source.isdigit()):
         yield from _iter_video(int(source), f'camera{source}', live=True)
         return
-    if not osp.exists(source):
-        raise FileNotFoundError(f'input {source!r} does not exist')
+    check_source(source)
     if osp.isdir(source):
         files = sorted(f for f in glob.glob(osp.join(source, '*'))
                        if f.lower().endswith(IMAGE_EXTS))
@@ -50,8 +50,44 @@ def iter_frames(source: Union[str, int]) -> Iterator[Frame]:
     if source.lower().endswith(IMAGE_EXTS):
         yield _read_image(source)
         return
-    raise ValueError(f'{source!r} is neither an image ({", ".join(IMAGE_EXTS)}), a video '
+    raise InputError(f'{source!r} is neither an image ({", ".join(IMAGE_EXTS)}), a video '
                      f'({", ".join(VIDEO_EXTS)}), a folder nor a camera index')
+
+
+def check_source(source: Union[str, int]) -> None:
+    """What :func:`iter_frames` would refuse, said before anything is opened or written.
+
+    Raises:
+        FileNotFoundError: ``source`` does not exist.
+        InputError: a file of a type that is neither image nor video.
+    """
+    if isinstance(source, int) or (isinstance(source, str) and source.isdigit()):
+        return
+    if not osp.exists(source):
+        raise FileNotFoundError(f'input {source!r} does not exist')
+    if osp.isfile(source) and not source.lower().endswith(IMAGE_EXTS + VIDEO_EXTS):
+        raise InputError(f'{source!r} is neither an image ({", ".join(IMAGE_EXTS)}) nor a '
+                         f'video ({", ".join(VIDEO_EXTS)})')
+
+
+def check_out_dir(out_dir: str) -> None:
+    """An output folder that exists or can be made, checked before a run starts.
+
+    Raises:
+        InputError: ``out_dir`` is a file, or its nearest existing parent is not writable.
+    """
+    if osp.exists(out_dir):
+        if not osp.isdir(out_dir):
+            raise InputError(f'--out {out_dir!r} is a file: give a folder')
+        if not os.access(out_dir, os.W_OK):
+            raise InputError(f'--out {out_dir!r} is not writable')
+        return
+    parent = osp.dirname(osp.abspath(out_dir))
+    while not osp.exists(parent):
+        parent = osp.dirname(parent)
+    if not osp.isdir(parent) or not os.access(parent, os.W_OK):
+        raise InputError(f'--out {out_dir!r} cannot be made: {parent!r} is not a writable '
+                         'folder')
 
 
 def _read_image(path: str) -> Frame:
@@ -130,6 +166,8 @@ def run(pipeline: PosePipeline, source: Union[str, int], out_dir: str,
             input) to ``out_dir``.
     """
     from tqdm import tqdm
+    check_source(source)
+    check_out_dir(out_dir)
     os.makedirs(out_dir, exist_ok=True)
     results_path = osp.join(out_dir, 'results.jsonl')
     is_video = isinstance(source, int) or str(source).isdigit() or str(source).lower().endswith(
@@ -149,7 +187,7 @@ def run(pipeline: PosePipeline, source: Union[str, int], out_dir: str,
                         image = to_bgr_uint8(image)  # once: the pipeline and the drawing share it
                         boxes = boxes_for(name) if boxes_for else None
                         result = pipeline(image, boxes=boxes, timestamp=t)
-                    except ValueError as err:  # an image that is no image (1-D, no pixels, ...)
+                    except InputError as err:  # the input's fault; a model error stops the run
                         error = str(err)
                 if error is not None:
                     log.write(json.dumps(dict(name=name, error=error)) + '\n')
@@ -157,7 +195,7 @@ def run(pipeline: PosePipeline, source: Union[str, int], out_dir: str,
                     errors += 1
                     continue
                 record = dict(name=name, **result.to_json())
-                log.write(json.dumps(record) + '\n')
+                log.write(json.dumps(record, allow_nan=False) + '\n')
                 log.flush()
                 frames += 1
                 people += len(result.instances)

@@ -24,8 +24,33 @@ class Track:
     filter: Optional[OneEuroFilter] = field(default=None, repr=False)
 
 
+#: poses x tracks above which matching is greedy on the pairs over ``oks_thr`` (best OKS
+#: first, as mmpose's own OKS tracking), with the OKS computed in row blocks: memory
+#: stays O(block x tracks x K) however crowded a frame is
+HUNGARIAN_MAX_PAIRS = 250_000
+_BLOCK = 256
+
+
+def _match_greedy(keypoints, prev, areas, prev_areas, sigmas, thr):
+    """(rows, cols) of a greedy one-to-one matching on OKS >= thr, best first."""
+    rows, cols, vals = [], [], []
+    for start in range(0, len(keypoints), _BLOCK):
+        sim = oks_matrix(keypoints[start:start + _BLOCK], prev, areas[start:start + _BLOCK],
+                         prev_areas, sigmas)
+        r, c = np.nonzero(sim >= thr)
+        rows.append(r + start), cols.append(c), vals.append(sim[r, c])
+    rows, cols, vals = (np.concatenate(a) for a in (rows, cols, vals))
+    used_r, used_c, out_r, out_c = set(), set(), [], []
+    for i in np.argsort(-vals, kind='stable'):
+        if rows[i] not in used_r and cols[i] not in used_c:
+            used_r.add(rows[i]), used_c.add(cols[i])
+            out_r.append(rows[i]), out_c.append(cols[i])
+    return np.array(out_r, np.int64), np.array(out_c, np.int64)
+
+
 class Tracker:
-    """Greedy-optimal (Hungarian) assignment of poses to tracks by OKS.
+    """Optimal (Hungarian) assignment of poses to tracks by OKS; greedy on the candidate
+    pairs for frames of more than :data:`HUNGARIAN_MAX_PAIRS` poses x tracks.
 
     Args:
         oks_thr: Minimum OKS for a pose to continue a track.
@@ -61,12 +86,17 @@ class Tracker:
         if n and self.tracks:
             prev = np.stack([tr.keypoints for tr in self.tracks])
             prev_areas = np.array([tr.area for tr in self.tracks])
-            sim = oks_matrix(keypoints, prev, areas, prev_areas, self.sigmas)
-            rows, cols = linear_sum_assignment(-sim)
+            if n * len(prev) <= HUNGARIAN_MAX_PAIRS:
+                sim = oks_matrix(keypoints, prev, areas, prev_areas, self.sigmas)
+                rows, cols = linear_sum_assignment(-sim)
+                good = sim[rows, cols] >= self.oks_thr
+                rows, cols = rows[good], cols[good]
+            else:
+                rows, cols = _match_greedy(keypoints, prev, areas, prev_areas, self.sigmas,
+                                           self.oks_thr)
             for r, c in zip(rows, cols):
-                if sim[r, c] >= self.oks_thr:
-                    ids[r] = c
-                    matched_tracks.add(c)
+                ids[r] = c
+                matched_tracks.add(c)
         out = keypoints.astype(np.float64).copy()
         new_tracks: List[Track] = []
         for i in range(n):

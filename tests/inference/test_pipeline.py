@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from rtmpose_plugin.inference import PosePipeline, boxes_from_poses, clip_boxes, to_bgr_uint8
+from rtmpose_plugin.inference.errors import InputError
 
 from .conftest import image
 
@@ -83,11 +84,12 @@ def test_no_people_and_boxes_outside_or_degenerate(pose_model):
     assert pipe(img, boxes=np.zeros((0, 4))).instances == []
     boxes = np.array([[-50, -50, 200, 300],  # partly outside: clipped
                       [w + 10, 0, w + 100, 100],  # wholly outside: dropped
-                      [100, 100, 100, 300],  # zero width: dropped
-                      [np.nan, 0, 10, 10]], np.float32)  # not a box: dropped
+                      [100, 100, 100, 300]], np.float32)  # zero width: dropped
     res = pipe(img, boxes=boxes)
     assert len(res.instances) == 1
     assert res.instances[0].bbox.tolist() == [0.0, 0.0, 200.0, 300.0]
+    with pytest.raises(InputError, match='finite'):  # not a box: said, not dropped
+        pipe(img, boxes=np.array([[np.nan, 0, 10, 10]], np.float32))
 
 
 def test_box_helpers():

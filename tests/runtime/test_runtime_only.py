@@ -9,20 +9,11 @@ import sys
 
 import pytest
 
-from ..conftest import ROOT, random_checkpoint, shared
+from ..conftest import ROOT, shared
 
 pytestmark = pytest.mark.slow
 
 TRAINING_STACK = {'torch', 'mmcv', 'mmengine', 'mmpose', 'mmdet', 'mmdeploy', 'scipy', 'onnx'}
-
-
-@pytest.fixture(scope='module')
-def coco_sdk(tmp_path_factory):
-    from rtmpose_plugin.deploy import deploy
-    tmp = tmp_path_factory.mktemp('runtime_only')
-    config = 'rtmpose-t_8xb256-420e_coco-256x192.py'
-    deploy(config, random_checkpoint(config, str(tmp / 'random.pth')), str(tmp / 'sdk'))
-    return str(tmp / 'sdk')
 
 
 def imported_top_level(stderr: str) -> set:

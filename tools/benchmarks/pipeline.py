@@ -403,3 +403,27 @@ def before_after_rows_at(rev: str, threads=(1, 0)):
         subprocess.run(f'git archive {rev} rtmpose_plugin | tar -x -C {old}', shell=True,
                        check=True)
         yield from before_after_rows(osp.join(old, 'rtmpose_plugin'), threads=threads)
+
+
+def crowd_peak(boxes: int = 10000, track: bool = False, max_batch: int = 64) -> Dict:
+    """Peak memory (tracemalloc: NumPy's and Python's allocations) and seconds of one
+    frame with ``boxes`` boxes through the pipeline, a stand-in pose model (no network:
+    what is measured is the pipeline's own memory: crops, NMS, tracking)."""
+    import tracemalloc
+
+    from rtmpose_plugin.inference import PosePipeline
+
+    from .synthetic import StandingPoseModel as StandIn
+
+    rng = np.random.default_rng(0)
+    xy = rng.uniform((0, 0), (1800, 950), (boxes, 2))
+    dets = np.concatenate([xy, xy + rng.uniform(20, 120, (boxes, 2))], 1)
+    frame = np.full((1080, 1920, 3), 90, np.uint8)
+    pipe = PosePipeline(StandIn(), track=track, nms_thr=2.0, max_batch=max_batch)
+    tracemalloc.start()
+    t0 = time.perf_counter()
+    res = pipe(frame, boxes=dets)
+    seconds = time.perf_counter() - t0
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return dict(boxes=boxes, people=len(res.instances), peak_gib=peak / 2**30, seconds=seconds)

@@ -162,3 +162,23 @@ def evaluate(scene: Scene, det_interval: int = 1, smoothing: Optional[Dict] = No
                 error=float(np.concatenate(errors).mean()),
                 matched=float(sum(len(t) for t in tracks)) / (frames * people),
                 detections=float(len(calls)))
+
+
+class StandingPoseModel:
+    """A pose model that finds the same standing pose in every crop, without a network
+    (the fuzz tests and the crowd benchmark measure the pipeline around the model);
+    ``value`` overrides every keypoint (e.g. NaN)."""
+    input_size = (192, 256)
+
+    def __init__(self, value=None):
+        from rtmpose_plugin.runtime.meta import keypoint_set
+        self.keypoints = keypoint_set('coco')
+        self.value, self.calls = value, []
+
+    def __call__(self, crops):
+        self.calls.append(len(crops))
+        b = len(crops)
+        kp = np.tile(np.linspace([60, 40], [130, 220], 17, dtype=np.float32), (b, 1, 1))
+        if self.value is not None:
+            kp[:] = self.value
+        return kp, np.full((b, 17), 0.9, np.float32)
