@@ -61,10 +61,47 @@ def train(argv: Optional[Sequence[str]] = None) -> Any:
         cfg.optim_wrapper.type = 'AmpOptimWrapper'
         cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
     if args.resume == 'auto':
-        cfg.resume, cfg.load_from = True, None
+        cfg.resume, cfg.load_from = True, resume_checkpoint(cfg.work_dir)
     elif args.resume is not None:
         cfg.resume, cfg.load_from = True, args.resume
-    return _build_runner(cfg).train()
+    return _refusals_in_one_line(lambda: _build_runner(cfg).train())
+
+
+def resume_checkpoint(work_dir: str) -> Optional[str]:
+    """The newest checkpoint in ``work_dir`` that loads (``epoch_N`` / ``iter_N``, by
+    number), or None (a fresh start). One that does not load (a run killed while saving,
+    a corrupt file) is skipped, and the log says which and why."""
+    import re
+
+    from mmengine.logging import MMLogger
+
+    from ..compat.checkpoint import load_checkpoint_file
+    found = []
+    for name in os.listdir(work_dir) if osp.isdir(work_dir) else []:
+        m = re.fullmatch(r'(epoch|iter)_(\d+)\.pth', name)
+        if m:
+            found.append((int(m.group(2)), osp.join(work_dir, name)))
+    logger = MMLogger.get_current_instance()
+    for _, path in sorted(found, reverse=True):
+        try:
+            load_checkpoint_file(path, map_location='cpu')
+        except Exception as e:  # a truncated zip, a bad pickle, an untrusted global
+            logger.warning(f'--resume: skipped {osp.basename(path)}: it does not load '
+                           f'({type(e).__name__}: {str(e).splitlines()[0][:200]})')
+            continue
+        logger.info(f'--resume: from {osp.basename(path)}')
+        return path
+    return None
+
+
+def _refusals_in_one_line(job):
+    """Run ``job``; a refused checkpoint (an untrusted pickle global) ends the command
+    with its one-line message instead of a traceback."""
+    from ..compat.checkpoint import UntrustedCheckpointError
+    try:
+        return job()
+    except UntrustedCheckpointError as e:
+        raise SystemExit(f'error: {e}') from None
 
 
 def test(argv: Optional[Sequence[str]] = None) -> Any:
@@ -78,7 +115,7 @@ def test(argv: Optional[Sequence[str]] = None) -> Any:
     cfg.load_from = args.checkpoint
     if args.out:
         cfg.test_evaluator = _with_dump(cfg.test_evaluator, args.out)
-    return _build_runner(cfg).test()
+    return _refusals_in_one_line(lambda: _build_runner(cfg).test())
 
 
 def _with_dump(evaluator: Any, out: str) -> List[Any]:

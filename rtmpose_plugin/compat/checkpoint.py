@@ -98,10 +98,40 @@ def _is_trusted(f: FileLike) -> bool:
     return path in _trusted or path in env
 
 
+def pickle_globals(path: str) -> List[str]:
+    """The globals (``module.name``) that the pickles of a legacy (non-zip) torch file or
+    a plain pickle file reference, read with ``pickletools`` without unpickling. A legacy
+    torch file is several pickles followed by raw storage bytes: reading stops there."""
+    import pickletools
+    names: List[str] = []
+    with open(path, 'rb') as f:
+        while True:
+            strings: List[str] = []
+            try:
+                for op, arg, _ in pickletools.genops(f):
+                    if 'UNICODE' in op.name or 'STRING' in op.name:
+                        strings.append(arg.decode('latin-1') if isinstance(arg, bytes)
+                                       else str(arg))
+                    elif op.name == 'GLOBAL':
+                        names.append(str(arg).replace(' ', '.'))
+                    elif op.name == 'STACK_GLOBAL' and len(strings) >= 2:
+                        names.append(f'{strings[-2]}.{strings[-1]}')
+            except Exception:  # the storage bytes after the pickles, or a damaged file
+                break
+            if not f.read(1):
+                break
+            f.seek(-1, os.SEEK_CUR)
+    return list(dict.fromkeys(names))
+
+
 def _unsafe_globals(f: FileLike) -> List[str]:
+    import zipfile
     try:
-        names = torch.serialization.get_unsafe_globals_in_checkpoint(f)
-    except Exception:  # an old-format file, or a stream that cannot be re-read
+        if zipfile.is_zipfile(f):
+            names = torch.serialization.get_unsafe_globals_in_checkpoint(f)
+        else:
+            names = pickle_globals(os.fspath(f))
+    except Exception:  # a stream that cannot be re-read
         return []
     allowed = {
         e[1] if isinstance(e, tuple) else f'{e.__module__}.{e.__qualname__}'

@@ -18,6 +18,7 @@ import argparse
 import functools
 import logging
 import os.path as osp
+import pickle
 from typing import Optional, Sequence, Tuple
 
 BACKENDS = ('auto', 'onnxruntime', 'openvino', 'ncnn', 'tensorrt', 'pytorch')
@@ -189,8 +190,9 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
     return summary
 
 
-#: what the CLI reports as one line rather than a traceback
-EXPECTED_ERRORS = (FileNotFoundError, ValueError, RuntimeError)
+#: what the CLI reports as one line rather than a traceback (a refused checkpoint is a
+#: pickle.UnpicklingError)
+EXPECTED_ERRORS = (FileNotFoundError, ValueError, RuntimeError, pickle.UnpicklingError)
 
 
 def _interrupt(signum, frame):

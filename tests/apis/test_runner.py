@@ -12,7 +12,7 @@ import sys
 import numpy as np
 import pytest
 
-from ..conftest import shared
+from ..conftest import ROOT, shared
 
 CONFIG = 'rtmpose-t_1xb4-120e_coco-sample-256x192.py'
 MIM = osp.join(osp.dirname(sys.executable), 'mim')
@@ -103,3 +103,38 @@ def test_mmdeploy_exports_the_checkpoint_and_onnxruntime_runs_a_crop(trained, tm
     assert kp_ort.shape == (1, 17, 2)
     assert np.abs(kp_ort - kp_pt).max() <= 0.5
     np.testing.assert_allclose(s_ort, s_pt, atol=1e-3)
+
+
+@pytest.mark.slow
+def test_resume_skips_a_corrupted_last_checkpoint(trained, tmp_path):
+    """A run killed while saving leaves a broken newest checkpoint: --resume says so and
+    goes on from the newest one that loads."""
+    cwd, work, data, _ = trained
+    copy = tmp_path / 'work'
+    shutil.copytree(work, copy)
+    numbers = sorted(int(f[6:-4]) for f in os.listdir(copy) if re.fullmatch(r'epoch_\d+\.pth', f))
+    newest = copy / f'epoch_{numbers[-1]}.pth'
+    newest.write_bytes(newest.read_bytes()[:1000])  # truncated
+    out = run([sys.executable, osp.join(ROOT, 'tools', 'train.py'), CONFIG, '--work-dir',
+               str(copy), '--data-root', str(data), '--resume', '--cfg-options',
+               f'train_cfg.max_epochs={numbers[-1] + 1}',
+               f'train_cfg.val_interval={numbers[-1] + 1}'], cwd=str(cwd))
+    assert f'--resume: skipped epoch_{numbers[-1]}.pth: it does not load' in out
+    assert f'resumed epoch: {numbers[-2]}' in out, out[-3000:]
+
+
+@pytest.mark.slow
+def test_an_untrusted_checkpoint_is_refused_in_one_line(trained, tmp_path):
+    import pickle
+    cwd, work, data, _ = trained
+    evil = tmp_path / 'evil.pth'
+    with open(evil, 'wb') as f:
+        pickle.dump(dict(state_dict={}, run=print), f)  # any global off the allow-list
+    proc = subprocess.run([sys.executable, osp.join(ROOT, 'tools', 'test.py'), CONFIG,
+                           str(evil), '--data-root', str(data), '--work-dir',
+                           str(tmp_path / 'w')], cwd=str(cwd), capture_output=True, text=True,
+                          env=dict(os.environ, PYTHONWARNINGS='ignore'))
+    assert proc.returncode == 1
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith('error: Refused to load checkpoint') and 'builtins.print' in last
+    assert 'Traceback' not in proc.stderr

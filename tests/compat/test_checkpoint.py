@@ -54,17 +54,27 @@ def test_numpy1_pickles_of_official_checkpoints_load(tmp_path):
     np.testing.assert_allclose(ckpt['meta']['dataset_meta']['sigmas'], [0.026, 0.025])
 
 
-def test_malicious_checkpoint_is_refused_and_not_run(tmp_path):
+@pytest.mark.parametrize('fmt', ['zip', 'legacy', 'pickle'])
+def test_malicious_checkpoint_is_refused_naming_the_global_and_not_run(tmp_path, fmt):
+    """Every pickle format: torch's zip, torch's legacy format, a plain pickle."""
+    import pickle
+
     from mmengine.runner.checkpoint import _load_checkpoint
     marker = tmp_path / 'pwned'
     evil = Evil()
     evil.marker = marker
     path = tmp_path / 'evil.pth'
-    torch.save(dict(state_dict={}, payload=evil), path)
+    payload = dict(state_dict={}, payload=evil)
+    if fmt == 'pickle':
+        with open(path, 'wb') as f:
+            pickle.dump(payload, f)
+    else:
+        torch.save(payload, path, _use_new_zipfile_serialization=fmt == 'zip')
     with pytest.raises(UntrustedCheckpointError) as info:
         _load_checkpoint(str(path), map_location='cpu')
     message = str(info.value)
-    assert 'system' in message and TRUSTED_ENV in message and 'trust_checkpoint' in message
+    assert f'it needs {os.system.__module__}.system' in message, message
+    assert TRUSTED_ENV in message and 'trust_checkpoint' in message and '\n' not in message
     assert not marker.exists()
 
 
