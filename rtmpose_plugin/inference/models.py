@@ -30,14 +30,14 @@ from typing import Callable, Optional, Sequence, Tuple
 
 import numpy as np
 
+from ..deploy.export import PRECISIONS as EXPORT_PRECISIONS
 from ..runtime.meta import (ModelError, ModelMeta, is_sdk_folder, read_meta, sdk_model_file)
 from ..runtime.models import Detector, PoseModel
 from ..zoo import DETECTOR_SIZES, NAMES, resolve
 
 MODEL_FILES = ('.onnx', '.xml', '.param', '.engine')
-#: backend -> precisions it runs
-PRECISIONS = dict(onnxruntime=('fp32', 'fp16', 'int8'), openvino=('fp32', 'bf16', 'int8'),
-                  ncnn=('fp32', 'fp16'), tensorrt=('fp32', 'fp16'), pytorch=('fp32', ))
+#: backend -> precisions it runs: what each exports to, and PyTorch
+PRECISIONS = dict(EXPORT_PRECISIONS, pytorch=('fp32', ))
 
 
 def cache_dir() -> str:
@@ -257,7 +257,7 @@ def open_pose_model(spec: str, checkpoint: Optional[str] = None, backend: str = 
         raise ValueError(f'{backend} has no {precision}; it has '
                          f'{", ".join(PRECISIONS[backend])}')
     meta = read_meta(model_file, folder, keypoints, 'pose',
-                     input_shape=_probe_shape(model_file, folder))
+                     input_shape=lambda: _input_shape(model_file))
     name = folder or model_file
     if model_file.endswith('.onnx') and (precision in ('fp16', 'int8')):
         if precision == 'int8' and calibration is None:
@@ -280,10 +280,9 @@ def open_pose_model(spec: str, checkpoint: Optional[str] = None, backend: str = 
     return PoseModel(session, meta, name=name)
 
 
-def _probe_shape(model_file: str, folder: Optional[str]):
-    """A bare ONNX file's input shape (for its assumed meta); None otherwise."""
-    from ..runtime.meta import embedded_meta
-    if folder is not None or not model_file.endswith('.onnx') or embedded_meta(model_file):
+def _input_shape(model_file: str):
+    """A bare ONNX file's input shape (for its assumed meta); None for other files."""
+    if not model_file.endswith('.onnx'):
         return None
     from ..runtime.sessions import OnnxRuntimeSession
     return OnnxRuntimeSession(model_file).input_shape
@@ -298,13 +297,10 @@ def open_detector(spec: str, checkpoint: Optional[str] = None, backend: str = 'o
     from ..runtime import sessions
     model_file, folder = locate(spec, checkpoint, 'detection', size or 640)
     meta = read_meta(model_file, folder, task='detection',
-                     input_shape=_probe_shape(model_file, folder))
-    if size:
-        if tuple(meta.input_size) != (size, size):
-            meta = replace(meta, input_size=(size, size),
-                           assumed=meta.assumed + [f'input {size}x{size} (asked for)'])
-        else:
-            meta.assumed = [a for a in meta.assumed if 'input 640x640' not in a]
+                     input_shape=lambda: _input_shape(model_file), size=size)
+    if size and tuple(meta.input_size) != (size, size):  # asked for, over what it says
+        meta = replace(meta, input_size=(size, size),
+                       assumed=meta.assumed + [f'input {size}x{size} (asked for)'])
     w, h = meta.input_size
     if backend == 'openvino':
         # a static input: OpenVINO runs RTMDet-nano much faster than with a dynamic one

@@ -343,10 +343,12 @@ def sdk_meta(folder: str) -> ModelMeta:
 
 
 def read_meta(model_path: str, folder: Optional[str] = None, keypoints: Optional[str] = None,
-              task: str = 'pose', input_shape: Optional[Sequence] = None) -> ModelMeta:
+              task: str = 'pose', input_shape=None, size: Optional[int] = None) -> ModelMeta:
     """The meta of a model: embedded, else the SDK folder's, else assumed (see the module
     note). ``keypoints`` names the keypoint set of a model that carries none; a model
-    that carries one must agree with it.
+    that carries one must agree with it. ``input_shape``: a bare model's input shape, or
+    a function giving it (called only for a bare model); ``size``: a bare detector's
+    letterbox size when its input is dynamic (640 if not given).
 
     Raises:
         ModelError: a pose model with no keypoint set and none named, or a named set
@@ -356,7 +358,8 @@ def read_meta(model_path: str, folder: Optional[str] = None, keypoints: Optional
     if meta is None and folder is not None:
         meta = sdk_meta(folder)
     if meta is None:
-        meta = _bare_meta(model_path, task, input_shape)
+        shape = input_shape() if callable(input_shape) else input_shape
+        meta = _bare_meta(model_path, task, shape, size)
     if meta.task != task:
         raise ModelError(f'{model_path} is a {meta.task} model, not a {task} model')
     if task == 'pose':
@@ -375,7 +378,8 @@ def read_meta(model_path: str, folder: Optional[str] = None, keypoints: Optional
     return meta
 
 
-def _bare_meta(model_path: str, task: str, input_shape: Optional[Sequence]) -> ModelMeta:
+def _bare_meta(model_path: str, task: str, input_shape: Optional[Sequence],
+               det_size: Optional[int] = None) -> ModelMeta:
     """A bare model's meta, from its input shape and the defaults, said as assumed."""
     size = None
     if input_shape is not None and all(isinstance(v, int) for v in input_shape[2:4]):
@@ -387,6 +391,8 @@ def _bare_meta(model_path: str, task: str, input_shape: Optional[Sequence]) -> M
         return ModelMeta('pose', size, (123.675, 116.28, 103.53), (58.395, 57.12, 57.375),
                          True, 2.0, assumed=['ImageNet mean/std, RGB, SimCC split ratio 2 '
                                              '(mmpose RTMPose defaults)'])
+    if size is None and det_size:
+        size = (det_size, det_size)
     return ModelMeta('detection', size or (640, 640), RTMDET_MEAN, RTMDET_STD, False,
                      assumed=['RTMDet mean/std (BGR), letterbox with pad 114' +
                               ('' if size else ', input 640x640')])
