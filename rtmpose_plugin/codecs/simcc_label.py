@@ -30,7 +30,8 @@ class RTMSimCCLabel(BaseKeypointCodec):
     Encoded:
         - keypoint_x_labels: (N, K, Wx) Gaussian labels, sigma_x
         - keypoint_y_labels: (N, K, Wy) Gaussian labels, sigma_y
-        - keypoint_weights: (N, K) visibility; 0 outside the input
+        - keypoint_weights: (N, K) visibility; 0 for a labelled keypoint whose
+          3-sigma window misses the input (mmpose's rule)
 
     Args:
         input_size: (w, h).
@@ -40,6 +41,11 @@ class RTMSimCCLabel(BaseKeypointCodec):
         normalize: Divide labels by ``sigma * sqrt(2 pi)``. RTMPose: False.
         label_smoothing: Mix this much of a uniform distribution into labels.
         use_dark: Refine decoded locations with DARK.
+        drop_outside: Off (the default) encodes exactly as mmpose's
+            ``SimCCLabel``: a keypoint just outside the input whose Gaussian
+            still reaches into it keeps its weight and a truncated label. On:
+            the stricter rule, where any keypoint whose bin lies outside the
+            input gets weight 0 and no label (see docs/fidelity.md).
 
     Decoding returns (keypoints (N, K, 2), scores (N, K)); the score is the
     smaller of the x and y logit maxima, as mmpose's ``SimCCLabel``.
@@ -57,7 +63,8 @@ class RTMSimCCLabel(BaseKeypointCodec):
                  simcc_split_ratio: float = 2.0,
                  normalize: bool = False,
                  label_smoothing: float = 0.0,
-                 use_dark: bool = False) -> None:
+                 use_dark: bool = False,
+                 drop_outside: bool = False) -> None:
         super().__init__()
         self.input_size = tuple(input_size)
         self.simcc_split_ratio = simcc_split_ratio
@@ -68,6 +75,7 @@ class RTMSimCCLabel(BaseKeypointCodec):
         self.normalize = normalize
         self.label_smoothing = label_smoothing
         self.use_dark = use_dark
+        self.drop_outside = drop_outside
 
     def encode(self,
                keypoints: np.ndarray,
@@ -76,7 +84,7 @@ class RTMSimCCLabel(BaseKeypointCodec):
         x_labels, y_labels, weights = encode_simcc(keypoints, keypoints_visible,
                                                    self.input_size, tuple(self.sigma),
                                                    self.simcc_split_ratio, self.normalize,
-                                                   self.label_smoothing)
+                                                   self.label_smoothing, self.drop_outside)
         return dict(keypoint_x_labels=x_labels, keypoint_y_labels=y_labels,
                     keypoint_weights=weights)
 

@@ -67,21 +67,28 @@ def _check_input_size(input_size: Sequence[int]) -> Tuple[int, int]:
 
 
 @functools.lru_cache(maxsize=64)
-def gaussian_table(num_bins: int, sigma: float, normalize: bool) -> np.ndarray:
+def gaussian_table(num_bins: int, sigma: float, normalize: bool, margin: int = 0) -> np.ndarray:
     """Rows of a Gaussian label for every centre bin, as a strided view (cached).
 
+    Args:
+        margin: Also give rows for centres up to ``margin`` bins outside either end.
+
     Returns:
-        A read-only (2 * num_bins, num_bins) float32 view ``T`` with
-        ``T[num_bins - 1 - mu]`` the label of centre bin ``mu`` (0 <= mu <
-        num_bins) and ``T[2 * num_bins - 1]`` all zeros.
+        A read-only (num_bins + 2 * margin + num_bins, num_bins) float32 view ``T``
+        with ``T[num_bins - 1 + margin - mu]`` the label of centre bin ``mu``
+        (-margin <= mu < num_bins + margin) and the last row all zeros. Values are
+        computed in float64 and rounded once to float32 (normalised ones twice:
+        after the exponential and after the division), as mmpose's ``SimCCLabel``
+        rounds them.
     """
-    offsets = np.arange(-(num_bins - 1), num_bins, dtype=np.float32)
-    values = np.exp(-offsets**2 / np.float32(2 * sigma**2)).astype(np.float32)
+    reach = num_bins - 1 + margin
+    offsets = np.arange(-reach, reach + 1, dtype=np.float64)
+    values = np.exp(-offsets**2 / (2 * float(sigma)**2)).astype(np.float32)
     if normalize:
-        values /= np.float32(sigma * math.sqrt(2 * math.pi))
-    # padded[j] = g(j - (num_bins - 1)); window row i, bin b is padded[i + b] =
-    # g(b - (num_bins - 1 - i)): the label centred on bin num_bins - 1 - i.
-    # Rows from 2 * num_bins - 1 on read only the zero tail.
+        # a float64 divisor, so the division runs in float64 as mmpose's does
+        values = (values / np.float64(sigma * math.sqrt(2 * math.pi))).astype(np.float32)
+    # padded[j] = g(j - reach); window row i, bin b is padded[i + b] = g(b - (reach - i)):
+    # the label centred on bin reach - i. The last row reads only the zero tail.
     padded = np.concatenate([values, np.zeros(num_bins, np.float32)])
     padded.setflags(write=False)
     return np.lib.stride_tricks.sliding_window_view(padded, num_bins)
@@ -93,25 +100,32 @@ def encode_simcc(keypoints: np.ndarray,
                  sigma: Tuple[float, float],
                  split_ratio: float = 2.0,
                  normalize: bool = False,
-                 label_smoothing: float = 0.0) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+                 label_smoothing: float = 0.0,
+                 drop_outside: bool = False) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Gaussian SimCC labels with a separate sigma per axis, all instances at once.
+
+    By default this is mmpose's ``SimCCLabel`` rule: a labelled keypoint (visibility
+    >= 0.5) keeps its weight and a Gaussian label, truncated at the input's edge,
+    as long as its 3-sigma window reaches into the input (centre bin ``mu`` with
+    ``mu - 3 sigma < W`` and ``mu + 3 sigma + 1 >= 0`` on both axes); beyond that its
+    weight is 0. A keypoint with visibility < 0.5 gets an all-zero label and keeps
+    its visibility as weight, wherever it is.
 
     Args:
         keypoints: (N, K, D) input-space coordinates, D >= 2 (x, y first).
         keypoints_visible: (N, K) visibility in [0, 1], or None for all visible.
-            A keypoint with visibility < 0.5 gets an all-zero label.
         input_size: (w, h) of the model input.
         sigma: (sigma_x, sigma_y) in bins.
         split_ratio: Bins per pixel.
         normalize: Divide labels by ``sigma * sqrt(2 pi)`` (unit area).
         label_smoothing: Mix ``eps`` of a uniform distribution into each label:
             ``(1 - eps) * gaussian + eps / bins``.
+        drop_outside: The stricter rule (not mmpose's): a keypoint whose centre
+            bin is outside the input gets no label and weight 0, whatever its
+            visibility; no label is ever truncated.
 
     Returns:
         (x_labels (N, K, Wx), y_labels (N, K, Wy), weights (N, K)), float32.
-        ``weights`` is the visibility, and 0 for a keypoint whose bin lies
-        outside the input (unlike mmpose's ``SimCCLabel``, which keeps weight
-        1 for keypoints up to 3 sigma outside).
 
     Raises:
         ValueError: on shapes that do not fit or out-of-range arguments.
@@ -134,15 +148,29 @@ def encode_simcc(keypoints: np.ndarray,
 
     with np.errstate(invalid='ignore'):
         mu = np.around(keypoints[..., :2] * split_ratio)  # (N, K, 2), NaN stays NaN
-        inside = ((mu[..., 0] >= 0) & (mu[..., 0] < wx) & (mu[..., 1] >= 0) & (mu[..., 1] < wy))
-    labelled = inside & (visible >= 0.5)
-    weights = np.where(inside, visible, np.float32(0)).astype(np.float32)
+        if drop_outside:
+            margin = 0
+            in_reach = ((mu[..., 0] >= 0) & (mu[..., 0] < wx) & (mu[..., 1] >= 0) &
+                        (mu[..., 1] < wy))
+        else:
+            margin = int(math.ceil(3 * max(sigma_x, sigma_y))) + 2
+            rx, ry = 3 * sigma_x, 3 * sigma_y
+            in_reach = ((mu[..., 0] - rx < wx) & (mu[..., 0] + rx + 1 >= 0) &
+                        (mu[..., 1] - ry < wy) & (mu[..., 1] + ry + 1 >= 0))
+    labelled = in_reach & (visible >= 0.5)
+    if drop_outside:
+        weights = np.where(in_reach, visible, np.float32(0)).astype(np.float32)
+    else:
+        weights = np.where((visible >= 0.5) & ~in_reach, np.float32(0),
+                           visible).astype(np.float32)
 
     mu_int = np.where(labelled[..., None], mu, 0).astype(np.int64)
-    row_x = np.where(labelled, wx - 1 - mu_int[..., 0], 2 * wx - 1)
-    row_y = np.where(labelled, wy - 1 - mu_int[..., 1], 2 * wy - 1)
-    x_labels = gaussian_table(wx, sigma_x, normalize)[row_x]
-    y_labels = gaussian_table(wy, sigma_y, normalize)[row_y]
+    table_x = gaussian_table(wx, sigma_x, normalize, margin)
+    table_y = gaussian_table(wy, sigma_y, normalize, margin)
+    row_x = np.where(labelled, wx - 1 + margin - mu_int[..., 0], len(table_x) - 1)
+    row_y = np.where(labelled, wy - 1 + margin - mu_int[..., 1], len(table_y) - 1)
+    x_labels = table_x[row_x]
+    y_labels = table_y[row_y]
     if label_smoothing > 0:
         mask = labelled[..., None]
         x_labels = np.where(mask, x_labels * (1 - label_smoothing) + label_smoothing / wx, 0)

@@ -7,6 +7,7 @@ from mmpose.registry import KEYPOINT_CODECS
 
 import rtmpose_plugin.register  # noqa: F401
 from rtmpose_plugin.codecs import RTMSimCCLabel
+from rtmpose_plugin.core.simcc import auto_sigma
 
 SETTINGS = [((192, 256), (4.9, 5.66)), ((288, 384), (6.0, 6.93)), ((256, 256), (5.66, 5.66))]
 
@@ -31,6 +32,57 @@ def test_encode_equals_mmpose_inside_the_input(size, sigma, normalize):
     ref = SimCCLabel(size, sigma=sigma, normalize=normalize).encode(kp, vis)
     for key in ('keypoint_x_labels', 'keypoint_y_labels', 'keypoint_weights'):
         np.testing.assert_allclose(ours[key], ref[key], atol=1e-6, err_msg=key)
+
+
+def around_keypoints(size, k, seed, n=24):
+    """Keypoints in and around the crop: up to 15% of the size outside each border,
+    visibility 0, 1 or fractional (as after a keypoint converter), a few exactly on
+    the 3-sigma edge of the kept window."""
+    rng = np.random.default_rng(seed)
+    size = np.array(size, np.float64)
+    kp = rng.uniform(-0.15, 1.15, (n, k, 2)) * size
+    vis = rng.choice([0.0, 1.0, 1.0, 1.0, 0.3, 0.5, 0.7], (n, k)).astype(np.float32)
+    return kp.astype(np.float32), vis
+
+
+@pytest.mark.parametrize('k', [17, 133])
+@pytest.mark.parametrize('size', [s for s, _ in SETTINGS])
+@pytest.mark.parametrize('normalize', [False, True])
+def test_encode_equals_mmpose_in_and_around_the_crop(size, k, normalize):
+    sigma = auto_sigma(size)
+    kp, vis = around_keypoints(size, k, seed=k + size[0])
+    ours = RTMSimCCLabel(size, sigma='auto', normalize=normalize).encode(kp, vis)
+    ref = SimCCLabel(size, sigma=sigma, normalize=normalize).encode(kp, vis)
+    for key in ('keypoint_x_labels', 'keypoint_y_labels', 'keypoint_weights'):
+        np.testing.assert_array_equal(ours[key], ref[key], err_msg=key)
+    # the inputs reach every case: kept outside with a truncated label, dropped
+    # outside, invisible outside
+    mu = np.around(kp * 2)
+    outside = ((mu < 0) | (mu >= np.array(size) * 2)).any(-1)
+    kept = ref['keypoint_weights'] > 0
+    assert (outside & kept & (vis >= 0.5)).sum() > 10
+    assert (outside & ~kept & (vis >= 0.5)).sum() > 10
+    assert (outside & (vis < 0.5) & (vis > 0)).sum() > 0
+    # and the default-None visibility matches too
+    none = RTMSimCCLabel(size, sigma='auto', normalize=normalize).encode(kp)
+    ref_none = SimCCLabel(size, sigma=sigma, normalize=normalize).encode(kp)
+    np.testing.assert_array_equal(none['keypoint_weights'], ref_none['keypoint_weights'])
+    np.testing.assert_array_equal(none['keypoint_x_labels'], ref_none['keypoint_x_labels'])
+
+
+@pytest.mark.parametrize('size', [s for s, _ in SETTINGS])
+def test_strict_option_drops_every_keypoint_outside(size):
+    kp, vis = around_keypoints(size, 17, seed=5)
+    strict = RTMSimCCLabel(size, drop_outside=True).encode(kp, vis)
+    default = RTMSimCCLabel(size).encode(kp, vis)
+    mu = np.around(kp * 2)
+    outside = ((mu < 0) | (mu >= np.array(size) * 2)).any(-1)
+    assert not strict['keypoint_weights'][outside].any()
+    assert not strict['keypoint_x_labels'][outside].any()
+    inside = ~outside
+    for key in ('keypoint_x_labels', 'keypoint_y_labels', 'keypoint_weights'):
+        np.testing.assert_array_equal(strict[key][inside], default[key][inside])
+    assert default['keypoint_weights'][outside].any()
 
 
 def test_auto_sigma_codec_equals_the_hand_written_config_values():
@@ -71,9 +123,11 @@ def test_single_instance_decode_adds_the_instance_axis():
 
 def test_encode_decode_round_trip_and_outside_weight():
     codec = RTMSimCCLabel((192, 256))
-    kp = np.array([[[10.2, 20.7], [191.6, 0.1], [200.0, 5.0], [5.0, -3.0]]], np.float32)
-    enc = codec.encode(kp, np.ones((1, 4)))
-    np.testing.assert_array_equal(enc['keypoint_weights'], [[1, 1, 0, 0]])
+    kp = np.array([[[10.2, 20.7], [191.6, 0.1], [200.0, 5.0], [5.0, -3.0], [230., 5.]]],
+                  np.float32)
+    enc = codec.encode(kp, np.ones((1, 5)))
+    # 8 px right of the edge (16 bins) is past 3 sigma_x; 3 px above is within 3 sigma_y
+    np.testing.assert_array_equal(enc['keypoint_weights'], [[1, 1, 0, 1, 0]])
     dec, _ = codec.decode(enc['keypoint_x_labels'], enc['keypoint_y_labels'])
     assert np.abs(dec[0, :2] - kp[0, :2]).max() <= 0.25 + 1e-6
 

@@ -8,6 +8,7 @@ SIZE = (192, 256)
 
 
 def brute_force(kp, vis, size, sigma, ratio):
+    """The strict rule (``drop_outside=True``), one keypoint at a time."""
     wx, wy = simcc_bins(size, ratio)
     n, k = kp.shape[:2]
     x, y = np.zeros((n, k, wx)), np.zeros((n, k, wy))
@@ -31,12 +32,12 @@ def test_auto_sigma_is_the_papers_rule():
 
 
 @pytest.mark.parametrize('ratio', [1.0, 2.0, 3.0])
-def test_encode_matches_brute_force_and_decodes_within_half_a_bin(ratio):
+def test_strict_encode_matches_brute_force_and_decodes_within_half_a_bin(ratio):
     rng = np.random.default_rng(1)
     kp = rng.uniform(-30, 280, (6, 17, 2)).astype(np.float32)
     vis = (rng.random((6, 17)) > 0.2).astype(np.float32)
     sigma = auto_sigma(SIZE, ratio)
-    x, y, w = encode_simcc(kp, vis, SIZE, sigma, ratio)
+    x, y, w = encode_simcc(kp, vis, SIZE, sigma, ratio, drop_outside=True)
     bx, by, bw = brute_force(kp, vis, SIZE, sigma, ratio)
     np.testing.assert_allclose(x, bx, atol=1e-6)
     np.testing.assert_allclose(y, by, atol=1e-6)
@@ -49,18 +50,32 @@ def test_encode_matches_brute_force_and_decodes_within_half_a_bin(ratio):
     assert np.all(scores[ok] == pytest.approx(1.0))
 
 
-def test_borders_invisible_and_outside():
+BORDER_KP = np.array([[[0, 0], [191.7, 255.7], [50, 50], [-0.2, 10], [192.0, 10], [10, 256.0],
+                       [-7.0, 10], [-8.0, 10], [10, 264.0], [10, 265.0]]], np.float32)
+BORDER_VIS = np.array([[1, 1, 0, 1, 1, 1, 1, 1, 1, 1]], np.float32)
+
+
+def test_borders_strict_rule():
     # x on the first and last bin, one invisible, one just outside each border
-    kp = np.array([[[0, 0], [191.7, 255.7], [50, 50], [-0.2, 10], [192.0, 10], [10, 256.0]]],
-                  np.float32)
-    vis = np.array([[1, 1, 0, 1, 1, 1]], np.float32)
-    x, y, w = encode_simcc(kp, vis, SIZE, (4.9, 5.66))
-    np.testing.assert_array_equal(w, [[1, 1, 0, 1, 0, 0]])  # -0.2 rounds into bin 0
+    x, y, w = encode_simcc(BORDER_KP, BORDER_VIS, SIZE, (4.9, 5.66), drop_outside=True)
+    np.testing.assert_array_equal(w, [[1, 1, 0, 1, 0, 0, 0, 0, 0, 0]])  # -0.2 rounds to bin 0
     assert x[0, 0].argmax() == 0 and x[0, 1].argmax() == 383 and y[0, 1].argmax() == 511
     assert not x[0, 2].any() and not y[0, 2].any()  # invisible: no label, weight 0
     assert not x[0, 4].any() and not x[0, 5].any()  # outside: no label, weight 0
     dec, _ = decode_simcc(x[:, :2], y[:, :2])
     np.testing.assert_allclose(dec[0], [[0, 0], [191.5, 255.5]])
+
+
+def test_borders_default_rule_keeps_truncated_labels_within_three_sigma():
+    # 3 sigma = 14.7 bins in x, 16.98 in y: x = -7 px (bin -14) is kept, -8 px (bin -16)
+    # is not; y = 264 px (bin 528 = 512 + 16) is kept, 265 px (bin 530) is not
+    x, y, w = encode_simcc(BORDER_KP, BORDER_VIS, SIZE, (4.9, 5.66))
+    np.testing.assert_array_equal(w, [[1, 1, 0, 1, 1, 1, 1, 0, 1, 0]])
+    assert x[0, 4].argmax() == 383 and x[0, 4, 383] == pytest.approx(np.exp(-1 / (2 * 4.9**2)))
+    assert y[0, 5].argmax() == 511 and x[0, 6].argmax() == 0
+    assert 0 < x[0, 6, 0] < 0.02  # the tail of a Gaussian centred 14 bins to the left
+    assert not x[0, 7].any() and not y[0, 9].any()
+    assert not x[0, 2].any()  # invisible: no label, weight stays its visibility (0)
 
 
 def test_nan_keypoints_get_weight_zero():
