@@ -58,6 +58,25 @@ def test_forward_loss_grad_equal_mmpose(size, input_size, rel_bias, rope):
 
 
 @pytest.mark.parametrize('size, input_size', CASES)
+def test_loss_and_gradients_are_mmpose_bit_for_bit_in_the_rtmpose_setting(size, input_size):
+    """With the RTMPose configs' head (no relative bias, no rotary encoding), loss and
+    every gradient are mmpose's to the last bit: what makes a training run step as
+    mmpose's does (tests/test_training_step.py), since Adam amplifies any last-bit
+    difference in a near-zero gradient."""
+    ref, ours = head_pair(size, input_size)
+    feats = features(size, input_size)
+    samples = data_samples(input_size)
+    ref.train(), ours.train()
+    loss_ref, loss_ours = ref.loss(feats, samples), ours.loss(feats, samples)
+    assert torch.equal(loss_ours['loss_kpt'], loss_ref['loss_kpt'])
+    loss_ref['loss_kpt'].backward()
+    loss_ours['loss_kpt'].backward()
+    ref_params = dict(ref.named_parameters())
+    for name, p in ours.named_parameters():
+        assert torch.equal(p.grad, ref_params[name].grad), name
+
+
+@pytest.mark.parametrize('size, input_size', CASES)
 @pytest.mark.parametrize('flip_test', [False, True])
 def test_predict_equals_mmpose(size, input_size, flip_test):
     ref, ours = head_pair(size, input_size)

@@ -4,8 +4,8 @@ arXiv:2303.07399).
 
 Reference implementation: mmpose 1.3.2 ``mmpose/models/utils/rtmcc_block.py``
 (``RTMCCBlock``); our own code, parameter-for-parameter compatible and equal in forward
-and gradients (tests/models/test_gau_and_loss.py). Where the paper and that code differ,
-the code is the default (see ../shared/docs/paper-vs-code.md and the README).
+and gradients (tests/models/test_gau.py, test_rtmcc_head.py). Where the paper and that
+code differ, the code is the default (see ../shared/docs/paper-vs-code.md and the README).
 
 Note:
     B: crops, K: tokens (keypoints), D: token size, E = D * expansion_factor,
@@ -134,12 +134,12 @@ class GAUBlock(nn.Module):
         """The gated attention branch, (B, K, D_in) -> (B, K, D_out)."""
         uv = self.act_fn(self.uv(self.ln(x)))
         u, v, z = torch.split(uv, [self.e, self.e, self.s], dim=-1)
+        # q and k from one broadcast (B, K, 2, s): the gradients of gamma and beta then
+        # sum in the order mmpose's do, so training steps round alike
+        qk = z.unsqueeze(-2) * self.gamma + self.beta
         if self.pos_enc:
-            qk = rotary_embedding(z.unsqueeze(-2) * self.gamma + self.beta, seq_dim=1)
-            q, k = qk[..., 0, :], qk[..., 1, :]
-        else:
-            q = z * self.gamma[0] + self.beta[0]
-            k = z * self.gamma[1] + self.beta[1]
+            qk = rotary_embedding(qk, seq_dim=1)
+        q, k = torch.unbind(qk, dim=-2)
         logits = torch.matmul(q, k.transpose(-1, -2))  # (B, K, K)
         if self.use_rel_bias:
             logits = logits + relative_position_bias(self.w, q.shape[1])

@@ -4,7 +4,7 @@ Papers: SimCC (Li et al., "SimCC: a Simple Coordinate Classification Perspective
 Human Pose Estimation", 2022, arXiv:2107.03332) and RTMPose (Jiang et al., 2023,
 arXiv:2303.07399). Reference implementation: mmpose 1.3.2
 ``mmpose/models/losses/classification_loss.py`` (``KLDiscretLoss``); our own code, equal
-in value and gradient (tests/models/test_gau_and_loss.py).
+in value and gradient (tests/models/test_kl_discrete.py, test_rtmcc_head.py).
 
 Note:
     N: crops, K: keypoints, W: bins of one axis.
@@ -35,11 +35,13 @@ def kl_discrete(pred: torch.Tensor,
     Returns:
         (N, K) losses.
     """
+    # the operations and their order are mmpose's, so that a training step rounds as
+    # mmpose's does (tests/test_training_step.py): Adam's first step moves a weight by
+    # about lr whatever its gradient's size, so even a last-bit difference in a
+    # near-zero gradient would show after a few iterations
     log_p = F.log_softmax(pred * beta, dim=-1)
     if label_softmax:
-        # the labels' log-probabilities directly: no log of the softmax output
-        log_t = F.log_softmax(target * label_beta, dim=-1)
-        return (log_t.exp() * (log_t - log_p)).mean(dim=-1)
+        target = F.softmax(target * label_beta, dim=-1)
     return F.kl_div(log_p, target, reduction='none').mean(dim=-1)
 
 
@@ -88,21 +90,22 @@ class KLDiscreteLoss(nn.Module):
                 target_weight: Optional[torch.Tensor] = None) -> torch.Tensor:
         """Args: (x, y) logits (N, K, Wx), (N, K, Wy); labels alike; weights (N, K)."""
         n, k = pred_simcc[0].shape[:2]
+        if self.use_target_weight and target_weight is None:
+            raise ValueError('use_target_weight=True needs target_weight (N, K)')
+        if self.mask is not None and (max(self.mask) >= k or min(self.mask) < -k):
+            raise ValueError(f'mask {self.mask} indexes outside the {k} keypoints')
+        # each axis weighted and summed on its own, then added: mmpose's order
         loss = 0
         for pred, target in zip(pred_simcc, gt_simcc):
             if pred.shape != target.shape:
                 raise ValueError(f'prediction {tuple(pred.shape)} and label '
                                  f'{tuple(target.shape)} shapes differ')
-            loss = loss + kl_discrete(pred, target, self.beta, self.label_softmax,
-                                      self.label_beta)
-        if self.use_target_weight:
-            if target_weight is None:
-                raise ValueError('use_target_weight=True needs target_weight (N, K)')
-            loss = loss * target_weight.reshape(n, k)
-        if self.mask is not None:
-            if max(self.mask) >= k or min(self.mask) < -k:
-                raise ValueError(f'mask {self.mask} indexes outside the {k} keypoints')
-            scale = torch.ones(k, dtype=loss.dtype, device=loss.device)
-            scale[self.mask] = self.mask_weight
-            loss = loss * scale
-        return loss.sum() / k * self.loss_weight
+            axis = kl_discrete(pred, target, self.beta, self.label_softmax, self.label_beta)
+            if self.use_target_weight:
+                axis = axis * target_weight.reshape(n, k)
+            if self.mask is not None:
+                scale = torch.ones(k, dtype=axis.dtype, device=axis.device)
+                scale[self.mask] = self.mask_weight
+                axis = axis * scale
+            loss = loss + axis.sum()
+        return loss / k * self.loss_weight
