@@ -47,8 +47,6 @@ def cpu_sized(cfg: Config, work_dir: str, epochs: int = 2) -> Config:
     for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         loader = cfg[key]
         loader.batch_size, loader.num_workers, loader.persistent_workers = 4, 0, False
-        if loader.sampler.get('type') == 'MultiSourceSampler':
-            loader.sampler.batch_size = 4
     for hook in cfg.custom_hooks:
         if hook['type'].endswith('PipelineSwitchHook'):
             hook['switch_epoch'] = epochs - 1
@@ -66,7 +64,9 @@ def test_family_trains_across_the_stage_switch_and_evaluates(family, tmp_path):
     if family.startswith('rtmdet'):
         cfg.model.test_cfg.score_thr = 0.0  # an untrained detector scores below 0.05
     runner = Runner.from_cfg(cfg)
-    assert any(type(h).__name__ == 'EMAHook' for h in runner.hooks), 'EMA is on in the recipe'
+    # EMA is on in the recipe, but for mmpose's CSPNeXt-tiny pre-training
+    has_ema = any(type(h).__name__ == 'EMAHook' for h in runner.hooks)
+    assert has_ema == (family != 'cspnext-udp'), 'EMA as in mmpose\'s recipe'
     runner.train()
     # the weak stage-2 pipeline is in force after the switch
     stage = repr(runner.train_dataloader.dataset.pipeline)

@@ -9,10 +9,11 @@ max_epochs = 210
 train_cfg = dict(max_epochs=max_epochs)
 param_scheduler = recipe.schedule(_base_.base_lr, max_epochs)
 
-codec = dict(type='UDPHeatmap', input_size=(192, 256), heatmap_size=(48, 64), sigma=2)
-train_pipeline = recipe.train_pipeline(codec, use_udp=True, **_base_.stage1_aug)
-train_pipeline_stage2 = recipe.train_pipeline(codec, use_udp=True, **_base_.stage2_aug)
-val_pipeline = recipe.val_pipeline(codec, use_udp=True)
+udp_codec = dict(type='UDPHeatmap', input_size=(192, 256), heatmap_size=(48, 64), sigma=2)
+codec = dict(_delete_=True, **udp_codec)  # not merged with the base's SimCC codec
+train_pipeline = recipe.train_pipeline(udp_codec, use_udp=True, **_base_.stage1_aug)
+train_pipeline_stage2 = recipe.train_pipeline(udp_codec, use_udp=True, **_base_.stage2_aug)
+val_pipeline = recipe.val_pipeline(udp_codec, use_udp=True)
 custom_hooks = recipe.custom_hooks(max_epochs - _base_.stage2_num_epochs, train_pipeline_stage2,
                                    _base_.ema)
 
@@ -20,18 +21,19 @@ coco_keypoints = [(i, i) for i in range(17)]
 aic_keypoints = recipe.AIC_TO_COCO + [(12, 17), (13, 18)]
 model = dict(
     head=dict(_delete_=True, type='HeatmapHead', out_channels=19,
-              loss=dict(type='KeypointMSELoss', use_target_weight=True), decoder=codec),
+              loss=dict(type='KeypointMSELoss', use_target_weight=True), decoder=udp_codec),
     test_cfg=dict(_delete_=True, flip_test=False,
                   output_keypoint_indices=[j for _, j in coco_keypoints]))
 
 train_dataloader = dict(dataset=dict(
     metainfo=dict(from_file='configs/_base_/datasets/coco_aic.py'),
     datasets=[
-        dict(type='CocoDataset', data_root=_base_.data_root, data_mode=_base_.data_mode,
-             ann_file='coco/annotations/person_keypoints_train2017.json',
-             data_prefix=dict(img='coco/train2017/'),
-             pipeline=[dict(type='KeypointConverter', num_keypoints=19,
-                            mapping=coco_keypoints)]),
+        dict(type='RepeatDataset', times=_base_.coco_repeats, dataset=dict(
+            type='CocoDataset', data_root=_base_.data_root, data_mode=_base_.data_mode,
+            ann_file='coco/annotations/person_keypoints_train2017.json',
+            data_prefix=dict(img='coco/train2017/'),
+            pipeline=[dict(type='KeypointConverter', num_keypoints=19,
+                           mapping=coco_keypoints)])),
         dict(type='AicDataset', data_root=_base_.data_root, data_mode=_base_.data_mode,
              ann_file='aic/annotations/aic_train.json',
              data_prefix=dict(img='aic/keypoint_train_images_20170902/'),

@@ -50,7 +50,8 @@ _OWN_FOLDER = {
     'crowdpose': ('test_crowdpose.json',
                   ('mmpose_crowdpose_trainval.json', 'mmpose_crowdpose_test.json'), 'images'),
     'mpii': ('test_mpii.json', ('mpii_train.json', 'mpii_val.json'), 'images'),
-    'ap10k': ('test_ap10k.json', ('ap10k-train-split1.json', 'ap10k-val-split1.json'), 'data'),
+    'ap10k': ('test_ap10k.json', ('ap10k-train-split1.json', 'ap10k-val-split1.json',
+                                  'ap10k-test-split1.json'), 'data'),
 }
 
 
@@ -97,6 +98,10 @@ def make_layout(family: str, root: str, samples: str) -> str:
             _copy(osp.join(src, ann), osp.join(root, 'annotations', name))
         for split in ('train2017', 'val2017'):
             _link_images(src, osp.join(root, split))
+        if family == 'coco-wholebody':  # validated on the person detector's boxes
+            _copy(osp.join(src, 'test_coco_det_AP_H_56.json'),
+                  osp.join(root, 'person_detection_results',
+                           'COCO_val2017_detections_AP_H_56_person.json'))
         return root
     if family in ('aic-coco', 'cspnext-udp'):
         make_layout('coco', osp.join(root, 'coco'), samples)

@@ -3,6 +3,7 @@ _base_ = ['./square-256x256.py']
 
 dataset_type = 'AP10KDataset'
 data_root = 'data/ap10k/'
+auto_scale_lr = dict(base_batch_size=512)
 train_dataloader = dict(
     batch_size=_base_.train_batch_size, num_workers=10, persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
@@ -15,6 +16,8 @@ val_dataloader = dict(
     dataset=dict(type=dataset_type, data_root=data_root, data_mode=_base_.data_mode,
                  ann_file='annotations/ap10k-val-split1.json', data_prefix=dict(img='data/'),
                  test_mode=True, pipeline=_base_.val_pipeline))
-test_dataloader = val_dataloader
+# tested on the test split (val on the val split), as mmpose's
+test_dataloader = dict(val_dataloader, dataset=dict(val_dataloader['dataset'],
+                                                    ann_file='annotations/ap10k-test-split1.json'))
 val_evaluator = dict(type='CocoMetric', ann_file=data_root + 'annotations/ap10k-val-split1.json')
-test_evaluator = val_evaluator
+test_evaluator = dict(type='CocoMetric', ann_file=data_root + 'annotations/ap10k-test-split1.json')

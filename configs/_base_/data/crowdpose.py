@@ -1,11 +1,13 @@
 # RTMPose on CrowdPose (14 keypoints), 256x192: 210 epochs, lr 5e-4 (the official
-# config's); AP easy / medium / hard by crowd index.
+# config's), val batch 32, auto-LR base batch 512; AP easy / medium / hard by crowd index.
 _base_ = ['../rtmpose_recipe.py']
 import rtmpose_plugin.recipe as recipe  # noqa: E402
 
 max_epochs = 210
 base_lr = 5e-4
 train_batch_size = 64
+val_batch_size = 32
+auto_scale_lr = dict(base_batch_size=512)
 train_cfg = dict(max_epochs=max_epochs)
 optim_wrapper = dict(optimizer=dict(lr=base_lr))
 param_scheduler = recipe.schedule(base_lr, max_epochs)
@@ -22,7 +24,7 @@ train_dataloader = dict(
                  ann_file='annotations/mmpose_crowdpose_trainval.json',
                  data_prefix=dict(img='images/'), pipeline=_base_.train_pipeline))
 val_dataloader = dict(
-    batch_size=_base_.val_batch_size, num_workers=10, persistent_workers=True, drop_last=False,
+    batch_size=val_batch_size, num_workers=10, persistent_workers=True, drop_last=False,
     sampler=dict(type='DefaultSampler', shuffle=False, round_up=False),
     dataset=dict(type=dataset_type, data_root=data_root, data_mode=_base_.data_mode,
                  ann_file='annotations/mmpose_crowdpose_test.json',

@@ -2,6 +2,7 @@
 _base_ = ['./square-256x256.py']
 
 model = dict(head=dict(out_channels=16))
+randomness = dict(seed=None)  # mmpose's MPII config sets no seed
 dataset_type = 'MpiiDataset'
 data_root = 'data/mpii/'
 train_dataloader = dict(

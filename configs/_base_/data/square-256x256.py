@@ -1,10 +1,11 @@
 # The recipe at 256x256 (MPII, AP-10K): codec, head, pipelines and the stage
-# switch derived for that size; 210 epochs, batch 64 (the official configs').
+# switch derived for that size; 210 epochs, batch 64, val batch 32 (the official configs').
 _base_ = ['../rtmpose_recipe.py']
 import rtmpose_plugin.recipe as recipe  # noqa: E402
 
 max_epochs = 210
 train_batch_size = 64
+val_batch_size = 32
 input_size = (256, 256)
 half_body = True
 train_cfg = dict(max_epochs=max_epochs)
