@@ -27,19 +27,24 @@ def box_blur(image: np.ndarray, kernel: int) -> np.ndarray:
 
 def median_blur(image: np.ndarray, kernel: int) -> np.ndarray:
     """Median filter; OpenCV supports kernels > 5 only for uint8, so other
-    dtypes use 5 at most."""
+    dtypes use 5 at most. (albumentations converts other dtypes to uint8 instead;
+    the recipe's images are uint8, where both are OpenCV's median.)"""
     if image.dtype != np.uint8:
         kernel = min(kernel, 5)
         image = image.astype(np.float32)
     return cv2.medianBlur(image, kernel)
 
 
-def cutout(image: np.ndarray, rng: np.random.Generator, num_holes: Tuple[int, int] = (1, 1),
-           height_range: Tuple[float, float] = (0.2, 0.4),
-           width_range: Tuple[float, float] = (0.2, 0.4), fill: float = 0) -> np.ndarray:
-    """Set ``num_holes`` random rectangles to ``fill`` (a copy of the image).
+def sample_holes(rng: np.random.Generator, shape: Tuple[int, ...],
+                 num_holes: Tuple[int, int] = (1, 1),
+                 height_range: Tuple[float, float] = (0.2, 0.4),
+                 width_range: Tuple[float, float] = (0.2, 0.4)) -> np.ndarray:
+    """Random holes for an image of ``shape``: (N, 4) int rows ``x1, y1, x2, y2``.
 
-    Sizes are fractions of the image height / width, each hole lies inside the image.
+    The number of holes is uniform in ``num_holes``; each hole's height (width) is
+    ``int(H * u)`` (``int(W * u)``), u uniform in the range, at least 1 px, and its
+    corner uniform over the positions that keep it inside the image (albumentations
+    1.4's ``CoarseDropout`` rule for fractional sizes).
     """
     for lo, hi in (height_range, width_range):
         if not 0 < lo <= hi <= 1:
@@ -47,12 +52,29 @@ def cutout(image: np.ndarray, rng: np.random.Generator, num_holes: Tuple[int, in
                              f'got ({lo}, {hi})')
     if not 0 < num_holes[0] <= num_holes[1]:
         raise ValueError(f'num_holes must be 0 < low <= high, got {num_holes}')
-    out = image.copy()
-    h, w = image.shape[:2]
+    h, w = shape[:2]
+    holes = []
     for _ in range(int(rng.integers(num_holes[0], num_holes[1] + 1))):
         hh = max(1, int(h * rng.uniform(*height_range)))
         ww = max(1, int(w * rng.uniform(*width_range)))
         y = int(rng.integers(0, h - hh + 1))
         x = int(rng.integers(0, w - ww + 1))
-        out[y:y + hh, x:x + ww] = fill
+        holes.append((x, y, x + ww, y + hh))
+    return np.array(holes, dtype=np.int64).reshape(-1, 4)
+
+
+def fill_holes(image: np.ndarray, holes: np.ndarray, fill: float = 0) -> np.ndarray:
+    """A copy of ``image`` with each ``x1, y1, x2, y2`` rectangle set to ``fill``."""
+    out = image.copy()
+    for x1, y1, x2, y2 in np.asarray(holes, dtype=np.int64).reshape(-1, 4):
+        out[y1:y2, x1:x2] = fill
     return out
+
+
+def cutout(image: np.ndarray, rng: np.random.Generator, num_holes: Tuple[int, int] = (1, 1),
+           height_range: Tuple[float, float] = (0.2, 0.4),
+           width_range: Tuple[float, float] = (0.2, 0.4), fill: float = 0) -> np.ndarray:
+    """Set ``num_holes`` random rectangles to ``fill`` (a copy of the image):
+    :func:`sample_holes` then :func:`fill_holes`."""
+    return fill_holes(image, sample_holes(rng, image.shape, num_holes, height_range,
+                                          width_range), fill)
