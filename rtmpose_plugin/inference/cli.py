@@ -152,6 +152,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument('--no-track', action='store_true')
     p.add_argument('--threads', type=int, default=0)
     p.add_argument('--max-frames', type=int)
+    p.add_argument('--reference', metavar='VIDEO',
+                   help='a complete video from the same camera or encoder, to salvage the '
+                   'frames of an MP4 cut before its index (a partial download)')
     p.add_argument('--out', default='outputs/pose')
     p.add_argument('--no-progress', action='store_true')
     p.add_argument('--debug', action='store_true', help='a traceback on errors')
@@ -173,7 +176,7 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
         choose_backend(args.backend, args.precision, args.calibration, args.pose, args.device)
     except ValueError as e:
         p.error(str(e))
-    check_source(args.input)  # the input and --out first: nothing is opened or made before
+    check_source(args.input, args.reference)  # the input and --out first: nothing is opened or made before
     check_out_dir(args.out)
     pose, detector, backend, precision = open_models(args)
     boxes_for = coco_detections(*args.bundled_dets, score_thr=args.det_thr) \
@@ -184,7 +187,8 @@ def main(argv: Optional[Sequence[str]] = None) -> dict:
                                                                       beta=0.02),
                             track=not args.no_track, redetect_iou=args.redetect_iou)
     summary = run(pipeline, args.input, args.out, boxes_for=boxes_for,
-                  progress=not args.no_progress, max_frames=args.max_frames)
+                  progress=not args.no_progress, max_frames=args.max_frames,
+                  reference=args.reference)
     summary.update(backend=backend, precision=precision, keypoints=pose.keypoints.name,
                    num_keypoints=pose.num_keypoints)
     return summary
@@ -229,6 +233,8 @@ def run_cli(argv: Optional[Sequence[str]] = None) -> Tuple[int, str]:
             f"({summary['num_keypoints']} {summary['keypoints']} keypoints each), "
             f"{summary['errors']} unreadable, {summary['fps']} frames/s -> "
             f"{summary['results']}")
+    if summary.get('video_note'):
+        line += f"; {summary['video_note']}"
     if summary.get('interrupted'):
         return 130, f'interrupted: {line}'
     return 0, line

@@ -3,7 +3,8 @@
 Each frame's result is appended to ``results.jsonl`` and flushed before the next frame is
 read, and annotated frames are written at once, so an interrupted run keeps everything
 it did. A file that cannot be read is recorded as an error line and skipped; a video that
-ends early (truncated, corrupt) stops at its last good frame.
+ends early (truncated, corrupt) stops at its last good frame, and the summary says where;
+an MP4 cut before its index is salvaged with a reference video (:mod:`.salvage`).
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import glob
 import json
 import os
 import os.path as osp
+import tempfile
 import time
 from typing import Callable, Dict, Iterator, List, Optional, Tuple, Union
 
@@ -20,6 +22,7 @@ import numpy as np
 from ..runtime.meta import KeypointSet
 from .errors import InputError
 from .pipeline import FrameResult, PosePipeline, to_bgr_uint8
+from .salvage import check_salvage, describe, index_missing, salvage
 
 IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')
 VIDEO_EXTS = ('.mp4', '.avi', '.mov', '.mkv', '.webm')
@@ -27,17 +30,23 @@ VIDEO_EXTS = ('.mp4', '.avi', '.mov', '.mkv', '.webm')
 Frame = Tuple[str, Optional[np.ndarray], Optional[float], Optional[str]]  # name, image, t, error
 
 
-def iter_frames(source: Union[str, int]) -> Iterator[Frame]:
+def iter_frames(source: Union[str, int], reference: Optional[str] = None,
+                video: Optional[dict] = None) -> Iterator[Frame]:
     """(name, image or None, timestamp or None, error or None) for each frame.
+
+    Args:
+        reference: A complete video from the same camera or encoder, to salvage an MP4
+            cut before its index (:func:`.salvage.salvage`).
+        video: Filled, for a video, with how it ended (:func:`.salvage.describe`).
 
     Raises:
         FileNotFoundError: ``source`` does not exist.
         ValueError: a file of an unknown type, or a camera/video that cannot be opened.
     """
     if isinstance(source, int) or (isinstance(source, str) and source.isdigit()):
-        yield from _iter_video(int(source), f'camera{source}', live=True)
+        yield from _iter_video(int(source), f'camera{source}', live=True, video=video)
         return
-    check_source(source)
+    check_source(source, reference)
     if osp.isdir(source):
         files = sorted(f for f in glob.glob(osp.join(source, '*'))
                        if f.lower().endswith(IMAGE_EXTS))
@@ -45,7 +54,8 @@ def iter_frames(source: Union[str, int]) -> Iterator[Frame]:
             yield _read_image(f)
         return
     if source.lower().endswith(VIDEO_EXTS):
-        yield from _iter_video(source, osp.splitext(osp.basename(source))[0])
+        yield from _iter_video(source, osp.splitext(osp.basename(source))[0],
+                               reference=reference, video=video)
         return
     if source.lower().endswith(IMAGE_EXTS):
         yield _read_image(source)
@@ -54,12 +64,13 @@ def iter_frames(source: Union[str, int]) -> Iterator[Frame]:
                      f'({", ".join(VIDEO_EXTS)}), a folder nor a camera index')
 
 
-def check_source(source: Union[str, int]) -> None:
+def check_source(source: Union[str, int], reference: Optional[str] = None) -> None:
     """What :func:`iter_frames` would refuse, said before anything is opened or written.
 
     Raises:
         FileNotFoundError: ``source`` does not exist.
-        InputError: a file of a type that is neither image nor video.
+        InputError: a file of a type that is neither image nor video, or a video cut
+            before its index without a ``reference`` that can salvage it.
     """
     if isinstance(source, int) or (isinstance(source, str) and source.isdigit()):
         return
@@ -68,6 +79,8 @@ def check_source(source: Union[str, int]) -> None:
     if osp.isfile(source) and not source.lower().endswith(IMAGE_EXTS + VIDEO_EXTS):
         raise InputError(f'{source!r} is neither an image ({", ".join(IMAGE_EXTS)}) nor a '
                          f'video ({", ".join(VIDEO_EXTS)})')
+    if osp.isfile(source) and source.lower().endswith(VIDEO_EXTS):
+        check_salvage(source, reference)
 
 
 def check_out_dir(out_dir: str) -> None:
@@ -97,26 +110,41 @@ def _read_image(path: str) -> Frame:
     return osp.basename(path), image, None, None
 
 
-def _iter_video(source: Union[str, int], stem: str, live: bool = False) -> Iterator[Frame]:
+def _iter_video(source: Union[str, int], stem: str, live: bool = False,
+                reference: Optional[str] = None,
+                video: Optional[dict] = None) -> Iterator[Frame]:
     """Frames of a video file (timestamps from its frame rate) or a camera (``live``:
     wall-clock timestamps, as a camera's reported rate is often 0 or nominal)."""
+    video = {} if video is None else video
     cap = cv2.VideoCapture(source)
-    if not cap.isOpened():
-        raise ValueError(f'cannot open video {source!r} (missing codec, not a video, or no '
-                         'camera at that index)')
-    fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
-    index = 0
-    start = time.perf_counter()
-    try:
-        while True:
-            ok, frame = cap.read()
-            if not ok or frame is None:
-                break
-            t = time.perf_counter() - start if live else index / fps
-            yield f'{stem}_{index:06d}', frame, t, None
-            index += 1
-    finally:
-        cap.release()
+    with tempfile.TemporaryDirectory(prefix='rtmpose-salvage-') as tmp:
+        fps = None
+        if not cap.isOpened() and not live and index_missing(source):
+            check_salvage(source, reference)
+            found = salvage(source, reference, tmp)
+            video.update(salvaged=True, codec=found.codec, used=found.used,
+                         available=found.available)
+            cap, fps = cv2.VideoCapture(found.path), found.fps
+        if not cap.isOpened():
+            raise ValueError(f'cannot open video {source!r} (missing codec, not a video, or no '
+                             'camera at that index)')
+        fps = fps or cap.get(cv2.CAP_PROP_FPS) or 30.0
+        count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
+        if not live and not video.get('salvaged') and count > 0:
+            video['frames_expected'] = count
+        index = 0
+        start = time.perf_counter()
+        try:
+            while True:
+                ok, frame = cap.read()
+                if not ok or frame is None:
+                    break
+                t = time.perf_counter() - start if live else index / fps
+                yield f'{stem}_{index:06d}', frame, t, None
+                index += 1
+                video['frames_read'] = index
+        finally:
+            cap.release()
 
 
 def draw(image: np.ndarray, result: FrameResult, keypoints: KeypointSet,
@@ -152,7 +180,7 @@ def draw(image: np.ndarray, result: FrameResult, keypoints: KeypointSet,
 def run(pipeline: PosePipeline, source: Union[str, int], out_dir: str,
         boxes_for: Optional[Callable] = None,
         progress: bool = True, max_frames: Optional[int] = None,
-        save_frames: bool = True) -> Dict[str, object]:
+        save_frames: bool = True, reference: Optional[str] = None) -> Dict[str, object]:
     """The pipeline over every frame of ``source``; returns a summary.
 
     Every frame's JSON line is flushed before the next frame is read. Ctrl-C (a camera
@@ -164,9 +192,14 @@ def run(pipeline: PosePipeline, source: Union[str, int], out_dir: str,
             detections), or None.
         save_frames: Write annotated images (an image input) or one video (a video
             input) to ``out_dir``.
+        reference: A complete video to salvage an MP4 cut before its index with.
+
+    The summary's ``video`` says how a video ended: ``frames_read``, and
+    ``frames_expected`` (what its index lists) or ``salvaged``; ``video_note`` says it
+    in words where it ended early or was salvaged.
     """
     from tqdm import tqdm
-    check_source(source)
+    check_source(source, reference)
     check_out_dir(out_dir)
     os.makedirs(out_dir, exist_ok=True)
     results_path = osp.join(out_dir, 'results.jsonl')
@@ -175,7 +208,9 @@ def run(pipeline: PosePipeline, source: Union[str, int], out_dir: str,
     writer = None
     frames = people = errors = 0
     start = time.perf_counter()
-    bar = tqdm(iter_frames(source), disable=not progress, unit='frame', dynamic_ncols=True)
+    video: dict = {}
+    bar = tqdm(iter_frames(source, reference=reference, video=video), disable=not progress,
+               unit='frame', dynamic_ncols=True)
     interrupted = False
     with open(results_path, 'w') as log:
         try:
@@ -217,9 +252,11 @@ def run(pipeline: PosePipeline, source: Union[str, int], out_dir: str,
             if writer is not None:
                 writer.release()
     seconds = time.perf_counter() - start
+    if interrupted or (max_frames is not None and frames >= max_frames):
+        video.pop('frames_expected', None)  # stopped by the user, not by the file
     return dict(frames=frames, people=people, errors=errors, seconds=round(seconds, 2),
                 fps=round(frames / seconds, 2) if seconds > 0 else 0.0, results=results_path,
-                interrupted=interrupted)
+                interrupted=interrupted, video=video, video_note=describe(video))
 
 
 def coco_detections(det_file: str, ann_file: str, score_thr: float = 0.5) -> Callable:
