@@ -63,9 +63,10 @@ def deviation(kp, ref):
 
 def clear_peaks(ref, margin=0.01, window=8):
     """(N, K) True where, on both axes, the best logit beats every logit more than
-    ``window`` bins away by ``margin`` (relative). Elsewhere two far-apart peaks tie
-    (seen: 0.6080 vs 0.6079, 73 bins apart) and any change of precision may pick the
-    other one; such keypoints are counted, not bounded."""
+    ``window`` bins away by ``margin`` (relative). Elsewhere two peaks that far apart tie
+    (seen: 0.6080 vs 0.6079, 73 bins apart; and 0.552 vs 0.540, 3 bins apart, in a
+    flat-topped peak) and any change of precision may pick the other one; such
+    keypoints are counted, not bounded."""
     ok = ref['scores'] > 0.3
     for logits in (ref['x'], ref['y']):
         best = logits.argmax(-1)
@@ -80,7 +81,9 @@ def clear_peaks(ref, margin=0.01, window=8):
 def assert_parity(kp, ref, bound):
     """Within ``bound`` px wherever the peak is clear, and for >= 99% of all keypoints."""
     dev = deviation(kp, ref)
-    clear = clear_peaks(ref)
+    # bounded: keypoints whose peak beats every bin more than ``bound`` px (2 bound bins
+    # at split ratio 2) away, as only such a tie can move a keypoint past the bound
+    clear = clear_peaks(ref, window=int(round(2 * bound)))
     assert clear.mean() > 0.5
     assert dev[clear].max() <= bound, f'max {dev[clear].max():.2f} px'
     assert np.mean(dev <= bound) >= 0.99, f'{np.mean(dev <= bound):.3f} within {bound} px'

@@ -92,10 +92,11 @@ def test_truncated_video_keeps_the_frames_before_the_damage(pose_model, tmp_path
     assert 3 <= summary['frames'] < 20 and len(lines) == summary['frames']
     assert all(l['instances'] for l in lines)
     assert osp.isfile(tmp_path / 'out' / 'annotated.mp4')
-    # an MP4 cut before its index cannot be opened at all: a clear error, nothing run
+    # an MP4 cut before its index: a clear error naming the fix, nothing run (salvaged
+    # with a reference: tests/inference/test_salvage.py)
     cut_mp4 = tmp_path / 'cut.mp4'
     cut_mp4.write_bytes(open(video, 'rb').read()[:20000])
-    with pytest.raises(ValueError, match='cannot open video'):
+    with pytest.raises(ValueError, match='cut before its index.*--reference'):
         list(iter_frames(str(cut_mp4)))
 
 
