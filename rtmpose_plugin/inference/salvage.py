@@ -209,24 +209,53 @@ def _avc_config(avcc: bytes) -> Tuple[bytes, int]:
     return b''.join(out), length_size
 
 
-def _h264_units(data: bytes, length_size: int) -> Tuple[List[bytes], int]:
-    """The complete length-prefixed NAL units at the start of ``data`` (stopping at a cut
-    unit or at anything that is not a NAL unit), and the bytes they take."""
-    units, pos = [], 0
-    while pos + length_size < len(data):
-        n = int.from_bytes(data[pos:pos + length_size], 'big')
-        header = data[pos + length_size]
+_CHUNK = 1 << 20
+
+
+def _copy_h264(src, dst, start: int, end: int, length_size: int) -> Tuple[int, bool]:
+    """Copy the complete length-prefixed NAL units of ``src[start:end]`` to ``dst`` as
+    Annex B, one unit at a time (stopping at a cut unit or at anything that is not a NAL
+    unit). Returns (bytes of ``src`` used, whether any unit was a picture slice)."""
+    pos, picture = start, False
+    src.seek(pos)
+    while pos + length_size < end:
+        head = src.read(length_size + 1)
+        n, header = int.from_bytes(head[:length_size], 'big'), head[length_size]
         if n == 0 or header & 0x80 or not 1 <= header & 0x1F <= 23 or \
-                pos + length_size + n > len(data):
+                pos + length_size + n > end:
             break
-        units.append(data[pos + length_size:pos + length_size + n])
+        dst.write(_START + head[length_size:] + src.read(n - 1))
+        picture |= header & 0x1F in (1, 5)
         pos += length_size + n
-    return units, pos
+    return pos - start, picture
+
+
+def _copy_mpeg4(src, dst, start: int, end: int) -> int:
+    """Copy ``src[start:end]`` up to the start of its last frame (which may be cut) to
+    ``dst``, in chunks. Returns the bytes used."""
+    last, pos, tail = -1, start, b''
+    src.seek(start)
+    while pos < end:
+        chunk = src.read(min(_CHUNK, end - pos))
+        if not chunk:
+            break
+        window = tail + chunk
+        found = window.rfind(_VOP)
+        if found >= 0:
+            last = pos - len(tail) + found
+        tail, pos = window[-3:], pos + len(chunk)
+    if last <= start:
+        return 0
+    src.seek(start)
+    for offset in range(start, last, _CHUNK):
+        dst.write(src.read(min(_CHUNK, last - offset)))
+    return last - start
 
 
 def salvage(path: str, reference: str, out_dir: str) -> Salvaged:
     """Rewrite the frames of ``path`` (cut before its index) as an elementary stream in
-    ``out_dir``, with the decoder setup of ``reference``.
+    ``out_dir``, with the decoder setup of ``reference``; file to file, a unit or a
+    chunk at a time, so a partial download of any size is never held in memory.
 
     Raises:
         InputError: ``path`` has no frames to salvage, or the reference cannot serve.
@@ -236,31 +265,23 @@ def salvage(path: str, reference: str, out_dir: str) -> Salvaged:
     if mdat is None:
         raise InputError(f'{path!r} holds no frames (no mdat box)')
     codec, setup, length_size = decoder_setup(reference)
-    total = os.path.getsize(path)
-    with open(path, 'rb') as f:
-        f.seek(mdat.payload)
-        data = f.read(min(mdat.end, total) - mdat.payload)
-    if codec == 'h264':
-        units, used = _h264_units(data, length_size)
-        if not any(u[0] & 0x1F in (1, 5) for u in units):  # no slice of a picture
-            used = 0
-        stream = setup + b''.join(_START + u for u in units)
-        ext = '.h264'
-    else:
-        used = data.rfind(_VOP)  # the last frame may be cut: keep up to its start
-        used = max(used, 0)
-        stream = setup + data[:used]
-        ext = '.m4v'
+    start, end = mdat.payload, min(mdat.end, os.path.getsize(path))
+    out = os.path.join(out_dir, os.path.splitext(os.path.basename(path))[0] +
+                       ('.h264' if codec == 'h264' else '.m4v'))
+    with open(path, 'rb') as src, open(out, 'wb') as dst:
+        dst.write(setup)
+        if codec == 'h264':
+            used, picture = _copy_h264(src, dst, start, end, length_size)
+            used = used if picture else 0
+        else:
+            used = _copy_mpeg4(src, dst, start, end)
     if used == 0:
         raise InputError(f'no complete frame in {path!r} to salvage with {reference!r}\'s '
                          f'{codec} setup')
-    out = os.path.join(out_dir, os.path.splitext(os.path.basename(path))[0] + ext)
-    with open(out, 'wb') as f:
-        f.write(stream)
     cap = cv2.VideoCapture(reference)
     fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
     cap.release()
-    return Salvaged(out, codec, used, len(data), fps)
+    return Salvaged(out, codec, used, end - start, fps)
 
 
 def describe(video: Dict[str, object]) -> Optional[str]:
