@@ -22,7 +22,7 @@ import numpy as np
 from ..runtime.meta import KeypointSet
 from .errors import InputError
 from .pipeline import FrameResult, PosePipeline, to_bgr_uint8
-from .salvage import check_salvage, describe, index_missing, salvage
+from .salvage import check_salvage, describe, salvage
 
 IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')
 VIDEO_EXTS = ('.mp4', '.avi', '.mov', '.mkv', '.webm')
@@ -119,8 +119,7 @@ def _iter_video(source: Union[str, int], stem: str, live: bool = False,
     cap = cv2.VideoCapture(source)
     with tempfile.TemporaryDirectory(prefix='rtmpose-salvage-') as tmp:
         fps = None
-        if not cap.isOpened() and not live and index_missing(source):
-            check_salvage(source, reference)
+        if not cap.isOpened() and not live and check_salvage(source, reference):
             found = salvage(source, reference, tmp)
             video.update(salvaged=True, codec=found.codec, used=found.used,
                          available=found.available)

@@ -96,14 +96,15 @@ def index_missing(path: str) -> bool:
     return b'mdat' in boxes and (b'moov' not in boxes or boxes[b'moov'].end > total)
 
 
-def check_salvage(path: str, reference: Optional[str]) -> None:
-    """For a video cut before its index: a reference is given and can serve.
+def check_salvage(path: str, reference: Optional[str]) -> bool:
+    """Whether ``path`` was cut before its index, and if so that a reference is given
+    and can serve.
 
     Raises:
         InputError: no reference (naming ``--reference``), or one that cannot serve.
     """
     if not index_missing(path):
-        return
+        return False
     if reference is None:
         raise InputError(f'{path!r} was cut before its index (no moov box: a partial '
                          'download or an interrupted recording); its frames can be salvaged '
@@ -112,6 +113,7 @@ def check_salvage(path: str, reference: Optional[str]) -> None:
     if not os.path.isfile(reference):
         raise InputError(f'--reference {reference!r} does not exist')
     decoder_setup(reference)
+    return True
 
 
 def _descriptor(buf: bytes, pos: int) -> Tuple[int, int, int]:

@@ -15,7 +15,8 @@ import pytest
 
 from rtmpose_plugin.inference.errors import InputError
 from rtmpose_plugin.inference.runner import iter_frames
-from rtmpose_plugin.inference.salvage import decoder_setup, describe, index_missing
+from rtmpose_plugin.inference.salvage import (decoder_setup, describe, index_missing,
+                                              top_level_boxes)
 
 from ..conftest import ROOT, shared
 
@@ -50,11 +51,7 @@ def make_mp4v(path, n=60, size=(96, 64)):
 def faststart(src, dst):
     """``src`` with its index moved in front of the frames (chunk offsets shifted)."""
     data = open(src, 'rb').read()
-    top, pos = {}, 0
-    while pos < len(data):
-        size, kind = struct.unpack('>I4s', data[pos:pos + 8])
-        top[kind] = (pos, size)
-        pos += size
+    top = {b.type: (b.start, b.size) for b in top_level_boxes(src)}
     start, size = top[b'moov']
     moov = bytearray(data[start:start + size])
 
