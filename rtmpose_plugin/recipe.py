@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from typing import List, Optional, Sequence, Tuple
 
+from .datasets import keypoint_maps
+
 Size = Tuple[int, int]
 
 _RTMPOSE = 'https://download.openmmlab.com/mmpose/v1/projects/rtmposev1/'
@@ -37,10 +39,8 @@ SIZES = {
           None),
 }
 
-#: AI Challenger keypoint i -> COCO keypoint j (the 12 limb joints; AIC's head
-#: top and neck, 12 and 13, have no COCO counterpart)
-AIC_TO_COCO = [(0, 6), (1, 8), (2, 10), (3, 5), (4, 7), (5, 9), (6, 12), (7, 14), (8, 16),
-               (9, 11), (10, 13), (11, 15)]
+#: AI Challenger keypoint i -> COCO keypoint j (the AIC + COCO configs)
+AIC_TO_COCO = keypoint_maps.AIC_TO_COCO
 
 
 def size(name: str, pretrained: str = 'udp', **head: object) -> dict:
@@ -50,12 +50,14 @@ def size(name: str, pretrained: str = 'udp', **head: object) -> dict:
     Args:
         name: t, s, m, l or x.
         pretrained: ``'udp'``: the official UDP-pre-trained backbone (RTMPose
-            training); ``'imagenet'``: the ImageNet one (the pre-training stage).
+            training); ``'imagenet'``: the ImageNet one (the pre-training stage);
+            or the URL of another official checkpoint (Body7 backbones, whole
+            models a family fine-tunes).
     """
     if name not in SIZES:
         raise ValueError(f'RTMPose size must be one of {sorted(SIZES)}, got {name!r}')
     deepen, widen, channels, udp_url, imagenet_url = SIZES[name]
-    url = udp_url if pretrained == 'udp' else imagenet_url
+    url = {'udp': udp_url, 'imagenet': imagenet_url}.get(pretrained, pretrained)
     return dict(backbone=dict(deepen_factor=deepen, widen_factor=widen,
                               init_cfg=dict(checkpoint=url)),
                 head=dict(in_channels=channels, **head))
@@ -88,17 +90,22 @@ def schedule(base_lr: float, max_epochs: int, warmup_iters: int = 1000,
 
 
 def train_pipeline(codec_cfg: dict, shift_factor: float, scale_factor: Sequence[float],
-                   rotate_factor: float, cutout_p: float, blur_p: float = 0.1,
-                   half_body: bool = True, use_udp: bool = False,
+                   rotate_factor: float, cutout_p: Optional[float], blur_p: float = 0.1,
+                   half_body: bool = True, use_udp: bool = False, hsv: bool = True,
+                   photometric: bool = False, keypoint_weights: bool = False,
                    backend_args: Optional[dict] = None) -> List[dict]:
     """A top-down training pipeline of the recipe at one augmentation strength.
 
     Args:
         shift_factor, scale_factor, rotate_factor: ``RandomBBoxTransform``'s.
-        cutout_p: Probability of one 0.2-0.4 hole (``RandomCutout``).
+        cutout_p: Probability of one 0.2-0.4 hole (``RandomCutout``); None: no cutout.
         blur_p: Probability of each of mean and median blur.
-        half_body: ``RandomHalfBody`` (body datasets; off for animals).
+        half_body: ``RandomHalfBody`` (body datasets; off for animals, hands).
         use_udp: Unbiased affine for UDP heatmap codecs (backbone pre-training).
+        hsv: YOLOX's HSV jitter; photometric: mmcv's PhotometricDistortion after it
+            (the Body8, LaPa and Cocktail14 recipes' first stage).
+        keypoint_weights: Targets weighted by the dataset's per-keypoint weights
+            (the mixtures of several keypoint sets).
     """
     steps = [
         dict(type='LoadImage', backend_args=backend_args or dict(backend='local')),
@@ -111,14 +118,43 @@ def train_pipeline(codec_cfg: dict, shift_factor: float, scale_factor: Sequence[
         dict(type='RandomBBoxTransform', shift_factor=shift_factor,
              scale_factor=list(scale_factor), rotate_factor=rotate_factor),
         dict(type='TopdownAffine', input_size=tuple(codec_cfg['input_size']), use_udp=use_udp),
-        dict(type='mmdet.YOLOXHSVRandomAug'),
-        dict(type='RandomBoxBlur', p=blur_p),
-        dict(type='RandomMedianBlur', p=blur_p),
-        dict(type='RandomCutout', p=cutout_p),
-        dict(type='GenerateTarget', encoder=codec_cfg),
-        dict(type='PackPoseInputs'),
     ]
+    if hsv:
+        steps.append(dict(type='mmdet.YOLOXHSVRandomAug'))
+    if photometric:
+        steps.append(dict(type='PhotometricDistortion'))
+    steps += [dict(type='RandomBoxBlur', p=blur_p), dict(type='RandomMedianBlur', p=blur_p)]
+    if cutout_p is not None:
+        steps.append(dict(type='RandomCutout', p=cutout_p))
+    target = dict(type='GenerateTarget', encoder=codec_cfg)
+    if keypoint_weights:
+        target['use_dataset_keypoint_weights'] = True
+    steps += [target, dict(type='PackPoseInputs')]
     return steps
+
+
+def stages(codec_cfg: dict, stage1: dict, stage2: dict, switch_epoch: int,
+           ema: Optional[dict] = None, **common) -> Tuple[List[dict], List[dict], List[dict]]:
+    """Both stages of the recipe at one input size: (stage-1 pipeline, stage-2
+    pipeline, custom hooks switching between them at ``switch_epoch``).
+
+    ``stage1`` and ``stage2`` are :func:`train_pipeline` arguments (the augmentation
+    strengths); ``common`` are those both stages share (``half_body``, ``hsv``).
+    """
+    first = train_pipeline(codec_cfg, **{**common, **stage1})
+    second = train_pipeline(codec_cfg, **{**common, **stage2})
+    return first, second, custom_hooks(switch_epoch, second, ema)
+
+
+def dataset(kind: str, ann_file: str, img: str, mapping: Optional[Sequence] = None,
+            num_keypoints: int = 17, data_root: str = 'data/', **extra) -> dict:
+    """One dataset of a mixture under ``data_root``: its keypoints mapped to the
+    mixture's set by ``KeypointConverter`` when ``mapping`` is given (pairs of
+    (its index, the mixture's index))."""
+    pipeline = [] if mapping is None else [
+        dict(type='KeypointConverter', num_keypoints=num_keypoints, mapping=list(mapping))]
+    return dict(type=kind, data_root=data_root, data_mode='topdown', ann_file=ann_file,
+                data_prefix=dict(img=img), pipeline=pipeline, **extra)
 
 
 def val_pipeline(codec_cfg: dict, use_udp: bool = False,

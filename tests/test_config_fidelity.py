@@ -38,9 +38,14 @@ ALLOWED = {
     'image folders': 'the folders above each image folder: mmpose\'s configs point at '
     "OpenMMLab's internal storage layout (data/detection/coco/train2017/), ours at the "
     'layout of mmpose\'s dataset docs (data/coco/train2017/); annotation files are equal',
+    'storage': "mmpose's rtmpose-m Body8 Halpe-26 384x288 config reads its images from "
+    "OpenMMLab's internal petrel storage; every config of ours reads local files",
     'runtime': 'not compared: logging, workers, dist backend (gloo, for CPU machines), '
     'custom_imports (ours loads the plugin), visualisation',
 }
+
+#: mmpose's internal name of a dataset root that is the image folder -> the docs' name
+ROOT_FOLDERS = {'JHMDB': 'jhmdb', 'PoseChallenge2018': 'posetrack18'}
 
 #: Our class -> mmpose's twin
 TWINS = {'RTMSimCCLabel': 'SimCCLabel', 'RTMSimCCHead': 'RTMCCHead',
@@ -172,6 +177,8 @@ def canon_pipeline(steps):
             out.append(dict(type='CoarseDropout', p=s['p'], num_holes=s['num_holes'],
                             height=s['height_range'], width=s['width_range'],
                             fill=float(s['fill'])))
+        elif kind == 'LoadImage' and (step.get('backend_args') or {}).get('backend') == 'petrel':
+            out.append(with_defaults(TRANSFORMS, dict(step, backend_args=dict(backend='local'))))
         elif kind == 'GenerateTarget':
             s = with_defaults(TRANSFORMS, step)
             s['encoder'] = canon_codec(s['encoder'])
@@ -200,7 +207,8 @@ def canon_dataset(cfg, root=None, top=True):
                 bbox_file=cfg.get('bbox_file'), test_mode=cfg.get('test_mode', False),
                 filter_cfg=cfg.get('filter_cfg'),
                 # ALLOWED['image folders']: only the image folder itself
-                image_folder=osp.basename(image_dir.rstrip('/')),
+                image_folder=ROOT_FOLDERS.get(osp.basename(image_dir.rstrip('/')),
+                                              osp.basename(image_dir.rstrip('/'))),
                 # a top-level dataset's pipeline is the stage's, compared on its own
                 converters=None if top else canon_pipeline(cfg.get('pipeline')))
 

@@ -1,0 +1,5 @@
+_base_ = ['../../../_base_/data/body8.py']
+import rtmpose_plugin.recipe as recipe  # noqa: E402
+
+model = recipe.size('l', pretrained='https://download.openmmlab.com/mmpose/v1/projects/'
+                    'rtmposev1/cspnext-l_udp-body7_210e-256x192-5e9558ef_20230504.pth')

@@ -1,0 +1,9 @@
+_base_ = ['../../../_base_/data/body8.py']
+import rtmpose_plugin.recipe as recipe  # noqa: E402
+
+model = recipe.size('s', pretrained='https://download.openmmlab.com/mmpose/v1/projects/'
+                    'rtmposev1/cspnext-s_udp-body7_210e-256x192-8c9ccbdb_20230504.pth')
+optim_wrapper = dict(optimizer=dict(weight_decay=0.))
+train_pipeline, train_pipeline_stage2, custom_hooks = recipe.stages(
+    _base_.codec, _base_.small_stage1_aug, _base_.small_stage2_aug, _base_.switch_epoch, _base_.ema)
+train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
