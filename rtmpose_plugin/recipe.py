@@ -93,6 +93,7 @@ def train_pipeline(codec_cfg: dict, shift_factor: float, scale_factor: Sequence[
                    rotate_factor: float, cutout_p: Optional[float], blur_p: float = 0.1,
                    half_body: bool = True, use_udp: bool = False, hsv: bool = True,
                    photometric: bool = False, keypoint_weights: bool = False,
+                   flip_last: bool = False,
                    backend_args: Optional[dict] = None) -> List[dict]:
     """A top-down training pipeline of the recipe at one augmentation strength.
 
@@ -106,17 +107,19 @@ def train_pipeline(codec_cfg: dict, shift_factor: float, scale_factor: Sequence[
             (the Body8, LaPa and Cocktail14 recipes' first stage).
         keypoint_weights: Targets weighted by the dataset's per-keypoint weights
             (the mixtures of several keypoint sets).
+        flip_last: Flip after the box transform (the hand recipes' order).
     """
+    flip = [dict(type='RandomFlip', direction='horizontal')]
     steps = [
         dict(type='LoadImage', backend_args=backend_args or dict(backend='local')),
         dict(type='GetBBoxCenterScale'),
-        dict(type='RandomFlip', direction='horizontal'),
-    ]
+    ] + ([] if flip_last else flip)
     if half_body:
         steps.append(dict(type='RandomHalfBody'))
     steps += [
         dict(type='RandomBBoxTransform', shift_factor=shift_factor,
              scale_factor=list(scale_factor), rotate_factor=rotate_factor),
+    ] + (flip if flip_last else []) + [
         dict(type='TopdownAffine', input_size=tuple(codec_cfg['input_size']), use_udp=use_udp),
     ]
     if hsv:
