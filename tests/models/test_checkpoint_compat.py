@@ -1,4 +1,11 @@
-"""A whole RTMPose model saved from mmpose's own config loads into ours (strict)."""
+"""Every RTMPose model mmpose 1.3.2 ships: its weights load into our config of the same
+name (strict) and predict the same.
+
+mmpose's model is built from mmpose's own config and randomly initialised (no official
+weights can be downloaded here); its state dict is saved as a checkpoint, loaded into
+ours with ``strict=True``, and both models run on the same input at the config's size.
+"""
+import glob
 import os.path as osp
 
 import pytest
@@ -9,31 +16,63 @@ from mmengine.runner.checkpoint import load_checkpoint, save_checkpoint
 
 from rtmpose_plugin.config import find_config, mmpose_config_root
 
+from ..conftest import ROOT
+
 MMPOSE_CONFIGS = mmpose_config_root()
 
-PAIRS = [
-    ('body_2d_keypoint/rtmpose/coco/rtmpose-t_8xb256-420e_coco-256x192.py',
-     'rtmpose-t_1xb4-120e_coco-sample-256x192.py'),
-]
+
+def mmpose_rtmpose_configs():
+    """mmpose's RTMPose-family configs (RTMPose and RTMW; DWPose distillation aside)."""
+    found = glob.glob(osp.join(MMPOSE_CONFIGS, '*', 'rtmpose', '**', 'rtm*.py'), recursive=True)
+    return sorted(osp.relpath(p, MMPOSE_CONFIGS) for p in found)
 
 
-def build(path, **head_overrides):
+ALL = mmpose_rtmpose_configs()
+OURS = [rel for rel in ALL if osp.isfile(osp.join(ROOT, 'configs', rel))]
+#: mmpose's configs we do not have yet (see the issue's note): RTMW on Cocktail14 needs
+#: our RTMW head; the UBody, Face6 and Hand5 mixtures are not written yet
+NOT_YET = {rel for rel in ALL if rel.split('/')[-2] in ('cocktail14', 'ubody', 'face6', 'hand5')}
+
+
+def build(path):
     cfg = Config.fromfile(path)
     cfg.model.backbone.pop('init_cfg', None)
     cfg.model.backbone.norm_cfg = dict(type='BN')
+    if cfg.model.get('neck'):
+        cfg.model.neck.norm_cfg = dict(type='BN')
     init_default_scope('mmpose')
     from mmpose.registry import MODELS
     return MODELS.build(cfg.model)
 
 
-@pytest.mark.parametrize('mmpose_cfg, ours_cfg', PAIRS)
-def test_mmpose_checkpoint_loads_strictly_and_predicts_the_same(mmpose_cfg, ours_cfg, tmp_path):
-    ref = build(osp.join(MMPOSE_CONFIGS, mmpose_cfg)).eval()
-    ours = build(find_config(ours_cfg)).eval()
+def test_every_mmpose_rtmpose_config_is_ours_or_listed():
+    assert len(ALL) == 54
+    assert set(ALL) - set(OURS) == NOT_YET
+
+
+def check_same_model(mmpose_path, ours_path, tmp_path):
+    ref = build(mmpose_path).eval()
+    ours = build(ours_path).eval()
     path = str(tmp_path / 'official.pth')
-    save_checkpoint(dict(state_dict=ref.state_dict(), meta=dict(epoch=420)), path)
+    save_checkpoint(dict(state_dict=ref.state_dict(), meta=dict(epoch=1)), path)
     load_checkpoint(ours, path, strict=True)
-    x = torch.randn(2, 3, 256, 192)
+    w, h = Config.fromfile(ours_path).codec['input_size']
+    torch.manual_seed(0)
+    x = torch.randn(1, 3, h, w)
     with torch.no_grad():
-        for a, b in zip(ref._forward(x), ours._forward(x)):
-            assert (a - b).abs().max().item() <= 1e-5
+        outs = list(zip(ref._forward(x), ours._forward(x)))
+    assert len(outs) == 2
+    for a, b in outs:
+        assert a.shape == b.shape
+        assert (a - b).abs().max().item() <= 1e-4
+
+
+@pytest.mark.parametrize('rel', OURS)
+def test_mmpose_weights_load_strictly_and_predict_the_same(rel, tmp_path):
+    check_same_model(osp.join(MMPOSE_CONFIGS, rel), osp.join(ROOT, 'configs', rel), tmp_path)
+
+
+def test_the_sample_config_takes_rtmpose_t_weights(tmp_path):
+    check_same_model(
+        osp.join(MMPOSE_CONFIGS, 'body_2d_keypoint/rtmpose/coco/rtmpose-t_8xb256-420e_coco-256x192.py'),
+        find_config('rtmpose-t_1xb4-120e_coco-sample-256x192.py'), tmp_path)
