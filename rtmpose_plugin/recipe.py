@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import List, Optional, Sequence, Tuple
 
-from .datasets import keypoint_maps
+from .core import keypoint_maps
 
 Size = Tuple[int, int]
 

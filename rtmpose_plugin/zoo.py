@@ -61,7 +61,8 @@ def resolve(name_or_path: str, checkpoint: Optional[str] = None) -> Tuple[str, s
 
 
 # metafile metric -> how the table names it
-_METRICS = {'AP': 'AP', 'Whole AP': 'whole-body AP', 'Mean': 'PCKh@0.5'}
+_METRICS = {'AP': 'AP', 'Whole AP': 'whole-body AP', 'Mean': 'PCKh@0.5', 'NME': 'NME',
+            'AUC': 'AUC'}
 
 
 class Official(NamedTuple):

@@ -45,7 +45,8 @@ ALLOWED = {
 }
 
 #: mmpose's internal name of a dataset root that is the image folder -> the docs' name
-ROOT_FOLDERS = {'JHMDB': 'jhmdb', 'PoseChallenge2018': 'posetrack18'}
+ROOT_FOLDERS = {'JHMDB': 'jhmdb', 'PoseChallenge2018': 'posetrack18', 'OneHand10K': 'onehand10k',
+                'FreiHand': 'freihand', 'RHD': 'rhd'}
 
 #: Our class -> mmpose's twin
 TWINS = {'RTMSimCCLabel': 'SimCCLabel', 'RTMSimCCHead': 'RTMCCHead',

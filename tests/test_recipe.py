@@ -27,10 +27,31 @@ FAMILIES = {
     'coco-wholebody': ('rtmpose-m_8xb64-270e_coco-wholebody-256x192.py',
                        ['coco-wholebody/AP', 'coco-wholebody/AR']),
     'cspnext-udp': ('cspnext-tiny_udp_8xb256-210e_aic-coco-256x192.py', ['coco/AP']),
+    'body8': ('rtmpose-m_8xb256-420e_body8-256x192.py', ['PCK', 'AUC', 'EPE']),
+    'body8-halpe26': ('rtmpose-m_8xb512-700e_body8-halpe26-256x192.py', ['PCK', 'AUC']),
+    'hand5': ('rtmpose-m_8xb256-210e_hand5-256x256.py', ['PCK', 'AUC', 'EPE']),
+    'coco-wholebody-hand': ('rtmpose-m_8xb32-210e_coco-wholebody-hand-256x256.py',
+                            ['PCK', 'AUC', 'EPE']),
+    'coco-wholebody-face': ('rtmpose-m_8xb32-60e_coco-wholebody-face-256x256.py', ['NME']),
+    'lapa': ('rtmpose-m_8xb64-120e_lapa-256x256.py', ['NME']),
     'rtmdet-nano': ('rtmdet_nano_320-8xb32_coco-person.py', ['coco/bbox_mAP']),
     'rtmdet-m': ('rtmdet_m_640-8xb32_coco-person.py', ['coco/bbox_mAP']),
 }
-LAYOUT = {'rtmdet-nano': 'coco-det', 'rtmdet-m': 'coco-det'}
+LAYOUT = {'rtmdet-nano': 'coco-det', 'rtmdet-m': 'coco-det', 'body8-halpe26': 'body8',
+          'coco-wholebody-hand': 'coco-wholebody', 'coco-wholebody-face': 'coco-wholebody'}
+
+
+def sampled_mixture(cfg: Config) -> Config:
+    """A mixture's datasets that have a sample: the others (JHMDB, PoseTrack18,
+    OCHuman, FreiHAND, RHD; Halpe's hands, whose HalpeHandDataset mmpose 1.3.2 lacks)
+    are left out of the run, the rest of the config as it is."""
+    for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
+        dataset = cfg[key].dataset
+        if dataset.type == 'CombinedDataset':
+            dataset.datasets = [d for d in dataset.datasets
+                                if osp.isfile(osp.join(d.data_root, d.ann_file))]
+            assert len(dataset.datasets) >= 2, [d.ann_file for d in dataset.datasets]
+    return cfg
 
 
 def cpu_sized(cfg: Config, work_dir: str, epochs: int = 2) -> Config:
@@ -60,7 +81,7 @@ def test_family_trains_across_the_stage_switch_and_evaluates(family, tmp_path):
     config, metric_keys = FAMILIES[family]
     cfg = Config.fromfile(find_config(config))
     cfg = replace_data_root(cfg, make_layout(LAYOUT.get(family, family), str(tmp_path / 'data'), SHARED_DATA))
-    cfg = cpu_sized(cfg, str(tmp_path / 'work'))
+    cfg = sampled_mixture(cpu_sized(cfg, str(tmp_path / 'work')))
     if family.startswith('rtmdet'):
         cfg.model.test_cfg.score_thr = 0.0  # an untrained detector scores below 0.05
     runner = Runner.from_cfg(cfg)
@@ -80,7 +101,11 @@ def test_family_trains_across_the_stage_switch_and_evaluates(family, tmp_path):
         assert key in metrics, f'{key} missing from {sorted(metrics)}'
         # COCO-style evaluation reports -1 for a class with no instances (no hard
         # crowd in the 2-image CrowdPose sample)
-        assert float(metrics[key]) == -1 or 0.0 <= float(metrics[key]) <= 100.0
+        value = float(metrics[key])
+        if key in ('EPE', 'NME'):  # errors: pixels, fractions of the normalising length
+            assert 0.0 <= value < float('inf')
+        else:
+            assert value == -1 or 0.0 <= value <= 100.0
 
 
 @pytest.mark.slow

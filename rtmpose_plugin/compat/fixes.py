@@ -186,9 +186,38 @@ def fix_distributed_cpu() -> bool:
     return distributed.apply()
 
 
+@_once('keypoint_converter_wholebody')
+def fix_keypoint_converter() -> bool:
+    """Upstream: mmpose 1.3.2's ``CocoWholeBodyDataset`` gives every instance
+    ``keypoints_3d=None``, and ``KeypointConverter`` reads ``keypoints_3d``
+    whenever the key is present (``None.shape``: ``AttributeError``), so every
+    mixture that maps COCO-WholeBody onto another keypoint set fails on its first
+    sample: mmpose's own Body8 Halpe-26 and Cocktail14 configs.
+
+    Fix: ``KeypointConverter.transform`` drops a ``keypoints_3d`` that is None
+    before converting (a real 3-D array is converted as before).
+    """
+    if importlib.util.find_spec('mmpose') is None:
+        return False
+    from mmpose.datasets.transforms.converting import KeypointConverter
+    original = KeypointConverter.transform
+    if getattr(original, '__wrapped__', None) is not None:
+        return False
+
+    def transform(self, results: dict) -> dict:
+        if 'keypoints_3d' in results and results['keypoints_3d'] is None:
+            del results['keypoints_3d']
+        return original(self, results)
+
+    transform.__doc__ = original.__doc__
+    transform.__wrapped__ = original
+    KeypointConverter.transform = transform
+    return True
+
+
 FIXES: List[Callable[[], bool]] = [
     fix_mmpose_visualization, fix_checkpoint_loading, fix_onnx_export,
-    fix_opencv_visualizer_radius, fix_distributed_cpu
+    fix_opencv_visualizer_radius, fix_distributed_cpu, fix_keypoint_converter
 ]
 
 

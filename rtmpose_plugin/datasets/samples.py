@@ -30,7 +30,7 @@ def default_data_root() -> str:
 
 
 FAMILIES = ('coco', 'coco-wholebody', 'coco-det', 'aic-coco', 'cspnext-udp', 'crowdpose', 'mpii',
-            'ap10k')
+            'ap10k', 'lapa', 'body8', 'hand5')
 
 
 # COCO-style layouts: the sample annotation file, and the train / val names it stands for
@@ -52,6 +52,8 @@ _OWN_FOLDER = {
     'mpii': ('test_mpii.json', ('mpii_train.json', 'mpii_val.json'), 'images'),
     'ap10k': ('test_ap10k.json', ('ap10k-train-split1.json', 'ap10k-val-split1.json',
                                   'ap10k-test-split1.json'), 'data'),
+    'lapa': ('test_lapa.json', ('lapa_train.json', 'lapa_val.json', 'lapa_test.json'), ''),
+    'onehand10k': ('test_onehand10k.json', ('onehand10k_train.json', 'onehand10k_test.json'), ''),
 }
 
 
@@ -108,6 +110,27 @@ def make_layout(family: str, root: str, samples: str) -> str:
         _copy(shared('aic', 'test_aic.json'), osp.join(root, 'aic', 'annotations',
                                                        'aic_train.json'))
         _link_images(shared('aic'), osp.join(root, 'aic', 'keypoint_train_images_20170902'))
+        return root
+    if family in ('body8', 'hand5'):
+        # mixtures under data/: every dataset with a sample (the others are left out
+        # of a run by sampled_mixture)
+        make_layout('coco-wholebody', osp.join(root, 'coco'), samples)
+        if family == 'hand5':  # (no Halpe: mmpose 1.3.2 lacks its HalpeHandDataset)
+            make_layout('onehand10k', osp.join(root, 'onehand10k'), samples)
+            return root
+        for name in _COCO_LIKE['coco'][1]:  # Body8's COCO, beside Halpe-26's COCO-WholeBody
+            _copy(shared('coco', 'test_coco.json'), osp.join(root, 'coco', 'annotations', name))
+        halpe = shared('coco', 'test_halpe.json')
+        for name in ('halpe_train_v1.json', 'halpe_val_v1.json'):
+            _copy(halpe, osp.join(root, 'halpe', 'annotations', name))
+        _link_images(shared('coco'), osp.join(root, 'halpe', 'hico_20160224_det', 'images',
+                                              'train2015'))
+        for name, images in (('aic_train.json', 'keypoint_train_images_20170902'),
+                             ('aic_val.json', 'keypoint_validation_images_20170911')):
+            _copy(shared('aic', 'test_aic.json'), osp.join(root, 'aic', 'annotations', name))
+            _link_images(shared('aic'), osp.join(root, 'aic', images))
+        make_layout('crowdpose', osp.join(root, 'crowdpose'), samples)
+        make_layout('mpii', osp.join(root, 'mpii'), samples)
         return root
     if family in _OWN_FOLDER:
         ann, names, images = _OWN_FOLDER[family]

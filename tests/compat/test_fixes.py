@@ -57,7 +57,8 @@ def test_import_applies_only_needed_fixes_and_is_idempotent():
     assert compat.apply_all() == before
     assert set(before) == {'mmpose_visualization_without_torchvision',
                            'checkpoint_weights_only', 'onnx_export_torchscript',
-                           'opencv_visualizer_radius_numpy2', 'distributed_cpu'}
+                           'opencv_visualizer_radius_numpy2', 'distributed_cpu',
+                           'keypoint_converter_wholebody'}
     assert rtmpose_plugin.__version__
 
 
@@ -66,3 +67,34 @@ def test_distributed_fix_only_where_cuda_is_missing(monkeypatch):
     assert compat.applied()['distributed_cpu'] is True  # this machine: no CUDA
     monkeypatch.setattr(torch.cuda, 'is_available', lambda: True)
     assert distributed.needs_fix() is False
+
+
+# --- KeypointConverter on COCO-WholeBody ---------------------------------------------------
+
+def wholebody_instance():
+    return dict(keypoints=np.random.rand(1, 133, 2).astype(np.float32),
+                keypoints_visible=np.ones((1, 133), np.float32), keypoints_3d=None)
+
+
+def test_keypoint_converter_fails_upstream_on_wholebody_instances():
+    """mmpose's own transform, unpatched, cannot convert a COCO-WholeBody instance."""
+    from mmpose.datasets.transforms.converting import KeypointConverter
+    original = KeypointConverter.transform.__wrapped__
+    converter = KeypointConverter(num_keypoints=26, mapping=[(i, i) for i in range(17)])
+    try:
+        original(converter, wholebody_instance())
+    except AttributeError as e:
+        assert 'shape' in str(e)
+    else:
+        raise AssertionError('mmpose converts keypoints_3d=None now: the fix can go')
+
+
+def test_keypoint_converter_maps_wholebody_instances_with_the_fix():
+    from mmpose.datasets.transforms.converting import KeypointConverter
+    assert compat.applied()['keypoint_converter_wholebody'] is True
+    sample = wholebody_instance()
+    body = sample['keypoints'][0, :17].copy()
+    out = KeypointConverter(num_keypoints=26, mapping=[(i, i) for i in range(17)])(sample)
+    assert out['keypoints'].shape == (1, 26, 2)
+    np.testing.assert_array_equal(out['keypoints'][0, :17], body)
+    assert out['keypoints_visible'][0, 17:].sum() == 0

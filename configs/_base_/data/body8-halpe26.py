@@ -4,7 +4,7 @@
 # HSV jitter; val and test on all eight datasets with PCK and AUC.
 _base_ = ['./body8.py']
 import rtmpose_plugin.recipe as recipe  # noqa: E402
-from rtmpose_plugin.datasets import keypoint_maps as maps  # noqa: E402
+from rtmpose_plugin.core import keypoint_maps as maps  # noqa: E402
 
 num_keypoints = 26
 max_epochs = 700

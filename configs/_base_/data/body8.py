@@ -6,7 +6,7 @@
 # configs keep COCO's), 20 epochs in stage 2.
 _base_ = ['../rtmpose_recipe.py']
 import rtmpose_plugin.recipe as recipe  # noqa: E402
-from rtmpose_plugin.datasets import keypoint_maps as maps  # noqa: E402
+from rtmpose_plugin.core import keypoint_maps as maps  # noqa: E402
 
 stage2_num_epochs = 20
 switch_epoch = _base_.max_epochs - stage2_num_epochs
@@ -23,7 +23,7 @@ train_pipeline, train_pipeline_stage2, custom_hooks = recipe.stages(
 train_sets = [
     ('CocoDataset', 'coco/annotations/person_keypoints_train2017.json', 'coco/train2017/', None),
     ('AicDataset', 'aic/annotations/aic_train.json',
-     'aic/ai_challenger_keypoint_train_20170902/keypoint_train_images_20170902/',
+     'aic/keypoint_train_images_20170902/',
      maps.AIC_TO_COCO),
     ('CrowdPoseDataset', 'crowdpose/annotations/mmpose_crowdpose_trainval.json',
      'crowdpose/images/', maps.CROWDPOSE_TO_COCO),
@@ -37,7 +37,7 @@ train_sets = [
 test_sets = [
     ('CocoDataset', 'coco/annotations/person_keypoints_val2017.json', 'coco/val2017/', None),
     ('AicDataset', 'aic/annotations/aic_val.json',
-     'aic/ai_challenger_keypoint_validation_20170911/keypoint_validation_images_20170911/',
+     'aic/keypoint_validation_images_20170911/',
      maps.AIC_TO_COCO),
     ('CrowdPoseDataset', 'crowdpose/annotations/mmpose_crowdpose_test.json',
      'crowdpose/images/', maps.CROWDPOSE_TO_COCO),

@@ -46,3 +46,8 @@ CROWDPOSE_TO_HALPE26 = CROWDPOSE_TO_COCO + [(12, 17), (13, 18)]
 MPII_TO_HALPE26 = MPII_TO_COCO[:6] + [(8, 18), (9, 17)] + MPII_TO_COCO[6:]
 JHMDB_TO_HALPE26 = [(0, 18), (2, 17)] + JHMDB_TO_COCO
 POSETRACK_TO_HALPE26 = [(0, 0), (2, 17)] + [(i, i) for i in range(3, 17)]
+
+# ---------------------------------------------------------------- hands (21)
+
+#: RHD lists each finger tip first; COCO-WholeBody-Hand from the knuckle out
+RHD_TO_COCO_HAND = [(0, 0)] + [(1 + 4 * f + k, 4 + 4 * f - k) for f in range(5) for k in range(4)]
