@@ -6,6 +6,7 @@ source mmpose's visualiser and metrics read.
 """
 from __future__ import annotations
 
+import os.path as osp
 from typing import Dict
 
 import numpy as np
@@ -23,8 +24,10 @@ def keypoint_set_from_metainfo(metainfo: Dict) -> KeypointSet:
     if sigmas.size != k:  # a dataset without OKS sigmas: one value for all
         sigmas = np.full(k, 0.08)
     as_int = lambda rows: [tuple(int(v) for v in row) for row in rows]  # noqa: E731
+    # a bundled set is named as its file (mmpose's Human-Art file says 'Human-Art')
+    stem = osp.splitext(osp.basename(str(dict(metainfo).get('from_file', ''))))[0]
     return KeypointSet(
-        name=str(meta['dataset_name']),
+        name=stem if stem in BUNDLED_DATASETS else str(meta['dataset_name']),
         names=[str(meta['keypoint_id2name'][i]) for i in range(k)],
         sigmas=[float(s) for s in sigmas],
         flip_pairs=as_int(meta.get('flip_pairs', [])),
