@@ -48,8 +48,8 @@ def sampled_mixture(cfg: Config) -> Config:
     for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         dataset = cfg[key].dataset
         if dataset.type == 'CombinedDataset':
-            dataset.datasets = [d for d in dataset.datasets
-                                if osp.isfile(osp.join(d.data_root, d.ann_file))]
+            dataset.datasets = [d for d in dataset.datasets if 'ann_file' not in d  # wrappers
+                                or osp.isfile(osp.join(d.data_root, d.ann_file))]
             assert len(dataset.datasets) >= 2, [d.ann_file for d in dataset.datasets]
     return cfg
 
