@@ -8,7 +8,8 @@ restating pipelines::
 
     input_size = (288, 384)
     codec = recipe.codec(input_size)
-    train_pipeline = recipe.train_pipeline(codec, **_base_.stage1_aug)
+    train_pipeline, train_pipeline_stage2, custom_hooks = recipe.stages(
+        codec, _base_.stage1_aug, _base_.stage2_aug, switch_epoch, _base_.ema)
 
 Every function returns plain dicts and lists, as a config would spell them out.
 """

@@ -11,11 +11,10 @@ param_scheduler = recipe.schedule(_base_.base_lr, max_epochs)
 
 udp_codec = dict(type='UDPHeatmap', input_size=(192, 256), heatmap_size=(48, 64), sigma=2)
 codec = dict(_delete_=True, **udp_codec)  # not merged with the base's SimCC codec
-train_pipeline = recipe.train_pipeline(udp_codec, use_udp=True, **_base_.stage1_aug)
-train_pipeline_stage2 = recipe.train_pipeline(udp_codec, use_udp=True, **_base_.stage2_aug)
+train_pipeline, train_pipeline_stage2, custom_hooks = recipe.stages(
+    udp_codec, _base_.stage1_aug, _base_.stage2_aug, max_epochs - _base_.stage2_num_epochs,
+    _base_.ema, use_udp=True)
 val_pipeline = recipe.val_pipeline(udp_codec, use_udp=True)
-custom_hooks = recipe.custom_hooks(max_epochs - _base_.stage2_num_epochs, train_pipeline_stage2,
-                                   _base_.ema)
 
 coco_keypoints = [(i, i) for i in range(17)]
 aic_keypoints = recipe.AIC_TO_COCO + [(12, 17), (13, 18)]

@@ -30,10 +30,9 @@ ema = dict(type='EMAHook', ema_type='ExpMomentumEMA', momentum=0.0002, update_bu
 
 input_size = (192, 256)
 codec = recipe.codec(input_size)
-train_pipeline = recipe.train_pipeline(codec, **stage1_aug)
-train_pipeline_stage2 = recipe.train_pipeline(codec, **stage2_aug)
+train_pipeline, train_pipeline_stage2, custom_hooks = recipe.stages(
+    codec, stage1_aug, stage2_aug, max_epochs - stage2_num_epochs, ema)
 val_pipeline = recipe.val_pipeline(codec)
-custom_hooks = recipe.custom_hooks(max_epochs - stage2_num_epochs, train_pipeline_stage2, ema)
 
 # CSPNeXt + RTMCC head; model configs set the size and the pre-trained backbone
 model = dict(

@@ -12,8 +12,7 @@ train_cfg = dict(max_epochs=max_epochs)
 param_scheduler = recipe.schedule(_base_.base_lr, max_epochs)
 codec = recipe.codec(input_size)
 model = dict(head=recipe.head_geometry(codec))
-train_pipeline = recipe.train_pipeline(codec, half_body=half_body, **_base_.stage1_aug)
-train_pipeline_stage2 = recipe.train_pipeline(codec, half_body=half_body, **_base_.stage2_aug)
+train_pipeline, train_pipeline_stage2, custom_hooks = recipe.stages(
+    codec, _base_.stage1_aug, _base_.stage2_aug, max_epochs - _base_.stage2_num_epochs,
+    _base_.ema, half_body=half_body)
 val_pipeline = recipe.val_pipeline(codec)
-custom_hooks = recipe.custom_hooks(max_epochs - _base_.stage2_num_epochs, train_pipeline_stage2,
-                                   _base_.ema)

@@ -8,8 +8,7 @@ model = recipe.size('x')
 optim_wrapper = dict(clip_grad=dict(max_norm=35, norm_type=2))
 stage1_aug = dict(_base_.stage1_aug, scale_factor=(0.5, 1.5), rotate_factor=90)
 stage2_aug = dict(_base_.stage2_aug, scale_factor=(0.5, 1.5), rotate_factor=90)
-train_pipeline = recipe.train_pipeline(_base_.codec, **stage1_aug)
-train_pipeline_stage2 = recipe.train_pipeline(_base_.codec, **stage2_aug)
-custom_hooks = recipe.custom_hooks(_base_.max_epochs - _base_.stage2_num_epochs,
-                                   train_pipeline_stage2, _base_.ema)
+train_pipeline, train_pipeline_stage2, custom_hooks = recipe.stages(
+    _base_.codec, stage1_aug, stage2_aug, _base_.max_epochs - _base_.stage2_num_epochs,
+    _base_.ema)
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))
