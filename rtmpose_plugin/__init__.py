@@ -17,8 +17,8 @@ import sys as _sys
 
 __version__ = '0.1.0'
 
-_REGISTERED = ('RTMSimCCLabel', 'RTMSimCCHead', 'GAUBlock', 'KLDiscreteLoss', 'ScaleNorm',
-               'RandomBoxBlur', 'RandomCutout', 'RandomMedianBlur')
+_REGISTERED = ('RTMSimCCLabel', 'RTMSimCCHead', 'RTMWSimCCHead', 'GAUBlock', 'KLDiscreteLoss',
+               'ScaleNorm', 'RandomBoxBlur', 'RandomCutout', 'RandomMedianBlur')
 __all__ = list(_REGISTERED)
 
 if 'mmengine' in _sys.modules:  # a config's custom_imports, or a training process

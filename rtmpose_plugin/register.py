@@ -1,6 +1,6 @@
 """Registration: the stack fixes of :mod:`rtmpose_plugin.compat`, then our modules into
 mmpose's registries (``MODELS``, ``KEYPOINT_CODECS``, ``TRANSFORMS``) under names of
-their own: ``RTMSimCCHead``, ``GAUBlock``, ``KLDiscreteLoss``, ``ScaleNorm``,
+their own: ``RTMSimCCHead``, ``RTMWSimCCHead``, ``GAUBlock``, ``KLDiscreteLoss``, ``ScaleNorm``,
 ``RTMSimCCLabel``, ``RandomCutout``, ``RandomBoxBlur``, ``RandomMedianBlur``, and our
 MMDeploy rewriters where MMDeploy is installed.
 
@@ -16,12 +16,12 @@ _apply_compat_fixes()
 
 from .codecs import RTMSimCCLabel  # noqa: E402
 from .datasets.transforms import RandomBoxBlur, RandomCutout, RandomMedianBlur  # noqa: E402
-from .models import GAUBlock, KLDiscreteLoss, RTMSimCCHead, ScaleNorm  # noqa: E402
+from .models import GAUBlock, KLDiscreteLoss, RTMSimCCHead, RTMWSimCCHead, ScaleNorm  # noqa: E402
 
 if _importlib_util.find_spec('mmdeploy') is not None:
     from .deploy import rewriters as _rewriters  # noqa: E402,F401
 
 __all__ = [
-    'RTMSimCCLabel', 'RTMSimCCHead', 'GAUBlock', 'KLDiscreteLoss', 'ScaleNorm', 'RandomBoxBlur',
-    'RandomCutout', 'RandomMedianBlur'
+    'RTMSimCCLabel', 'RTMSimCCHead', 'RTMWSimCCHead', 'GAUBlock', 'KLDiscreteLoss', 'ScaleNorm',
+    'RandomBoxBlur', 'RandomCutout', 'RandomMedianBlur'
 ]

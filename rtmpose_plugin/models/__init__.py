@@ -1,5 +1,5 @@
-from .heads import RTMSimCCHead
+from .heads import RTMSimCCHead, RTMWSimCCHead
 from .layers import GAUBlock, ScaleNorm
 from .losses import KLDiscreteLoss
 
-__all__ = ['RTMSimCCHead', 'GAUBlock', 'ScaleNorm', 'KLDiscreteLoss']
+__all__ = ['RTMSimCCHead', 'RTMWSimCCHead', 'GAUBlock', 'ScaleNorm', 'KLDiscreteLoss']

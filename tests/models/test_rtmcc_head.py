@@ -1,12 +1,12 @@
 """Our RTMSimCCHead against mmpose's RTMCCHead: same settings, same weights, same inputs."""
-import numpy as np
 import pytest
 import torch
 from mmpose.registry import MODELS
 
 from rtmpose_plugin.models import RTMSimCCHead
 
-from .reference import SIZES, data_samples, features, head_pair
+from .reference import (SIZES, assert_same_loss_and_grads, assert_same_predictions,
+                        data_samples, features, head_pair)
 
 CASES = [(size, inp) for size in 'tsmlx' for inp in SIZES]
 
@@ -41,20 +41,7 @@ def test_forward_loss_grad_equal_mmpose(size, input_size, rel_bias, rope):
         for a, b in zip(ref(feats), ours(feats)):
             assert_close(a, b)
 
-    samples = data_samples(input_size)
-    ref.train(), ours.train()
-    ref.zero_grad(), ours.zero_grad()
-    loss_ref = ref.loss(feats, samples)
-    loss_ours = ours.loss(feats, samples)
-    assert loss_ours['loss_kpt'].item() == pytest.approx(loss_ref['loss_kpt'].item(), rel=1e-5)
-    assert loss_ours['acc_pose'].item() == pytest.approx(loss_ref['acc_pose'].item())
-    loss_ref['loss_kpt'].backward()
-    loss_ours['loss_kpt'].backward()
-    ref_params = dict(ref.named_parameters())
-    for name, p in ours.named_parameters():
-        g_ref = ref_params[name].grad
-        scale = max(g_ref.abs().max().item(), 1e-8)
-        assert (p.grad - g_ref).abs().max().item() <= 1e-4 * scale + 1e-7, name
+    assert_same_loss_and_grads(ref, ours, feats, data_samples(input_size))
 
 
 @pytest.mark.parametrize('size, input_size', CASES)
@@ -84,18 +71,7 @@ def test_predict_equals_mmpose(size, input_size, flip_test):
     samples = data_samples(input_size)
     if flip_test:
         feats = [feats, features(size, input_size, seed=7)]
-    cfg = dict(flip_test=flip_test)
-    with torch.no_grad():
-        p_ref = ref.predict(feats, samples, cfg)
-        p_ours = ours.predict(feats, samples, cfg)
-    assert len(p_ref) == len(p_ours) == 2
-    for a, b in zip(p_ref, p_ours):
-        assert b.keypoints.shape == a.keypoints.shape == (1, 17, 2)
-        np.testing.assert_allclose(b.keypoint_scores, a.keypoint_scores, atol=1e-5)
-        valid = a.keypoint_scores > 0
-        np.testing.assert_array_equal(valid, b.keypoint_scores > 0)
-        np.testing.assert_allclose(b.keypoints[valid], a.keypoints[valid], atol=1e-4)
-        assert np.all(b.keypoints[~valid] == -1)
+    assert_same_predictions(ref, ours, feats, samples, flip_test, 17)
 
 
 def test_output_heatmaps_for_visualisation():

@@ -1,3 +1,4 @@
 from .rtmcc_head import RTMSimCCHead
+from .rtmw_head import RTMWSimCCHead
 
-__all__ = ['RTMSimCCHead']
+__all__ = ['RTMSimCCHead', 'RTMWSimCCHead']

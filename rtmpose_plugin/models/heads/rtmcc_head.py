@@ -109,9 +109,7 @@ class RTMSimCCHead(BaseHead):
 
         self.loss_module = MODELS.build(loss)
         self.decoder = KEYPOINT_CODECS.build(decoder) if decoder is not None else None
-        self.final_layer = nn.Conv2d(in_channels, out_channels, final_layer_kernel_size,
-                                     padding=final_layer_kernel_size // 2)
-        self.mlp = nn.Sequential(ScaleNorm(flat), nn.Linear(flat, hidden, bias=False))
+        self._build_tokenizer(in_channels, out_channels, final_layer_kernel_size, flat, hidden)
         self.gau = GAUBlock(out_channels, hidden, hidden, **gau)
         self.cls_x = nn.Linear(hidden, num_x, bias=False)
         self.cls_y = nn.Linear(hidden, num_y, bias=False)
@@ -124,10 +122,20 @@ class RTMSimCCHead(BaseHead):
             dict(type='Normal', layer=['Linear'], std=0.01, bias=0),
         ]
 
+    def _build_tokenizer(self, in_channels: int, out_channels: int, kernel_size: int,
+                         flat: int, hidden: int) -> None:
+        """The layers of :meth:`tokens`: conv k x k, then ScaleNorm + Linear."""
+        self.final_layer = nn.Conv2d(in_channels, out_channels, kernel_size,
+                                     padding=kernel_size // 2)
+        self.mlp = nn.Sequential(ScaleNorm(flat), nn.Linear(flat, hidden, bias=False))
+
+    def tokens(self, feats: Sequence[Tensor]) -> Tensor:
+        """Last feature map (B, C, fh, fw) -> keypoint tokens (B, K, D)."""
+        return self.mlp(self.final_layer(feats[-1]).flatten(2))
+
     def forward(self, feats: Sequence[Tensor]) -> Tuple[Tensor, Tensor]:
-        """Last feature map (B, C, fh, fw) -> x (B, K, Wx), y (B, K, Wy) logits."""
-        x = self.final_layer(feats[-1]).flatten(2)
-        x = self.gau(self.mlp(x))
+        """Features -> x (B, K, Wx), y (B, K, Wy) logits (tokens, GAU, classifiers)."""
+        x = self.gau(self.tokens(feats))
         return self.cls_x(x), self.cls_y(x)
 
     def _logits(self, feats: Any, test_cfg: Mapping,
