@@ -8,7 +8,7 @@ encoding and decoding are our own (:mod:`rtmpose_plugin.core.simcc`), tested aga
 """
 from __future__ import annotations
 
-from typing import List, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 import numpy as np
 import torch
@@ -16,7 +16,7 @@ from mmpose.codecs.base import BaseKeypointCodec
 from mmpose.registry import KEYPOINT_CODECS
 
 from ..core.simcc import (SigmaLike, dark_kernel_size, decode_simcc, encode_simcc,
-                          resolve_sigma, simcc_bins)
+                          resolve_sigma, simcc_bins, simcc_visibility)
 
 
 @KEYPOINT_CODECS.register_module()
@@ -46,6 +46,11 @@ class RTMSimCCLabel(BaseKeypointCodec):
             still reaches into it keeps its weight and a truncated label. On:
             the stricter rule, where any keypoint whose bin lies outside the
             input gets weight 0 and no label (see docs/fidelity.md).
+        decode_visibility: Decoding also returns each keypoint's visibility
+            (:func:`~rtmpose_plugin.core.simcc.simcc_visibility`), as the RTMW
+            384x288 configs ask of mmpose's ``SimCCLabel``; scores become
+            ``(scores, visibility)``.
+        decode_beta: The visibility's sharpening factor.
 
     Decoding returns (keypoints (N, K, 2), scores (N, K)); the score is the
     smaller of the x and y logit maxima, as mmpose's ``SimCCLabel``.
@@ -64,7 +69,9 @@ class RTMSimCCLabel(BaseKeypointCodec):
                  normalize: bool = False,
                  label_smoothing: float = 0.0,
                  use_dark: bool = False,
-                 drop_outside: bool = False) -> None:
+                 drop_outside: bool = False,
+                 decode_visibility: bool = False,
+                 decode_beta: float = 150.0) -> None:
         super().__init__()
         self.input_size = tuple(input_size)
         self.simcc_split_ratio = simcc_split_ratio
@@ -76,6 +83,8 @@ class RTMSimCCLabel(BaseKeypointCodec):
         self.label_smoothing = label_smoothing
         self.use_dark = use_dark
         self.drop_outside = drop_outside
+        self.decode_visibility = decode_visibility
+        self.decode_beta = decode_beta
 
     def encode(self,
                keypoints: np.ndarray,
@@ -94,21 +103,33 @@ class RTMSimCCLabel(BaseKeypointCodec):
             return None
         return dark_kernel_size(self.sigma[0]), dark_kernel_size(self.sigma[1])
 
-    def decode(self, simcc_x: np.ndarray, simcc_y: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
-        """(K, W) or (N, K, W) logits -> keypoints (N, K, 2), scores (N, K)."""
+    def decode(self, simcc_x: np.ndarray, simcc_y: np.ndarray) -> Tuple[np.ndarray, Any]:
+        """(K, W) or (N, K, W) logits -> keypoints (N, K, 2), scores (N, K) (with
+        ``decode_visibility``: (scores, visibility (N, K)))."""
         simcc_x, simcc_y = np.asarray(simcc_x), np.asarray(simcc_y)
         if simcc_x.ndim not in (2, 3) or simcc_x.ndim != simcc_y.ndim:
             raise ValueError('simcc_x and simcc_y must both be (K, W) or (N, K, W), got '
                              f'{simcc_x.shape} and {simcc_y.shape}')
         if simcc_x.ndim == 2:
             simcc_x, simcc_y = simcc_x[None], simcc_y[None]
-        return decode_simcc(simcc_x, simcc_y, self.simcc_split_ratio, self.dark_kernel)
+        keypoints, scores = decode_simcc(simcc_x, simcc_y, self.simcc_split_ratio,
+                                         self.dark_kernel)
+        if self.decode_visibility:
+            return keypoints, (scores, self._visibility(simcc_x, simcc_y))
+        return keypoints, scores
 
-    def batch_decode(self, simcc_x: torch.Tensor,
-                     simcc_y: torch.Tensor) -> Tuple[List[np.ndarray], List[np.ndarray]]:
-        """(B, K, W) head outputs -> per crop, keypoints (1, K, 2) and scores (1, K)."""
-        keypoints, scores = decode_simcc(_to_numpy(simcc_x), _to_numpy(simcc_y),
-                                         self.simcc_split_ratio, self.dark_kernel)
+    def _visibility(self, simcc_x: np.ndarray, simcc_y: np.ndarray) -> np.ndarray:
+        return simcc_visibility(simcc_x, simcc_y, tuple(self.sigma), self.decode_beta)
+
+    def batch_decode(self, simcc_x: torch.Tensor, simcc_y: torch.Tensor) -> Tuple[List, Any]:
+        """(B, K, W) head outputs -> per crop, keypoints (1, K, 2) and scores (1, K)
+        (with ``decode_visibility``: (scores, visibilities), each a list of (1, K))."""
+        simcc_x, simcc_y = _to_numpy(simcc_x), _to_numpy(simcc_y)
+        keypoints, scores = decode_simcc(simcc_x, simcc_y, self.simcc_split_ratio,
+                                         self.dark_kernel)
+        if self.decode_visibility:
+            visible = self._visibility(simcc_x, simcc_y)
+            return list(keypoints[:, None]), (list(scores[:, None]), list(visible[:, None]))
         return list(keypoints[:, None]), list(scores[:, None])
 
 

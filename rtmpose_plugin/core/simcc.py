@@ -198,6 +198,29 @@ def simcc_argmax(simcc_x: np.ndarray, simcc_y: np.ndarray) -> Tuple[np.ndarray, 
     return bins, scores
 
 
+def simcc_visibility(simcc_x: np.ndarray, simcc_y: np.ndarray, sigma: Tuple[float, float],
+                     beta: float = 150.0) -> np.ndarray:
+    """Keypoint visibility from SimCC logits (RTMW's ``decode_visibility``).
+
+    The peak probability of ``softmax(beta * sigma_axis * logits)`` on each axis, the
+    smaller of the two: ``1 / sum(exp(z - max z))``, computed without the softmax.
+
+    Args:
+        simcc_x: (..., K, Wx) x logits.
+        simcc_y: (..., K, Wy), same leading shape.
+        sigma: (sigma_x, sigma_y) of the labels.
+        beta: Sharpening factor (mmpose's ``decode_beta``).
+
+    Returns:
+        (..., K) visibilities in (0, 1].
+    """
+    peaks = []
+    for simcc, s in zip((simcc_x, simcc_y), sigma):
+        z = simcc * np.float32(beta * s)
+        peaks.append(1.0 / np.exp(z - z.max(-1, keepdims=True)).sum(-1))
+    return np.minimum(*peaks)
+
+
 def dark_kernel_size(sigma: float) -> int:
     """Odd Gaussian blur size for DARK refinement of labels of this sigma (as mmpose)."""
     size = int((sigma * 20 - 7) // 3)

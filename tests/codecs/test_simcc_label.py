@@ -115,6 +115,31 @@ def test_decode_equals_mmpose(size, sigma, use_dark):
     np.testing.assert_allclose(np.concatenate(bk), kp_ours, atol=1e-6)
 
 
+@pytest.mark.parametrize('size, sigma', SETTINGS)
+def test_decode_visibility_equals_mmpose(size, sigma):
+    """RTMW's 384x288 configs decode visibility; ours equals mmpose's per keypoint."""
+    rng = np.random.default_rng(5)
+    kp, _ = in_range_keypoints(size, n=3)
+    codec_ref = SimCCLabel(size, sigma=sigma, normalize=False, decode_visibility=True)
+    enc = codec_ref.encode(kp, np.ones(kp.shape[:2]))
+    # peaks of varied height and sharpness, so visibilities spread over (0, 1]
+    scale = rng.uniform(0.0, 0.02, (3, 17, 1)).astype(np.float32)
+    x = enc['keypoint_x_labels'] * scale * 10 + rng.normal(0, 1, enc['keypoint_x_labels'].shape
+                                                           ).astype(np.float32) * scale
+    y = enc['keypoint_y_labels'] * scale * 10 + rng.normal(0, 1, enc['keypoint_y_labels'].shape
+                                                           ).astype(np.float32) * scale
+    ours = RTMSimCCLabel(size, sigma=sigma, decode_visibility=True)
+    kp_ref, (s_ref, v_ref) = codec_ref.decode(x.copy(), y.copy())
+    kp_ours, (s_ours, v_ours) = ours.decode(x.copy(), y.copy())
+    assert v_ref.std() > 0.05, 'the visibilities should spread for the test to mean much'
+    np.testing.assert_allclose(v_ours, v_ref, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(s_ours, s_ref, atol=1e-6)
+    np.testing.assert_allclose(kp_ours, kp_ref, atol=1e-4)
+    bk, (bs, bv) = ours.batch_decode(torch.from_numpy(x), torch.from_numpy(y))
+    assert len(bv) == 3 and bv[0].shape == (1, 17)
+    np.testing.assert_allclose(np.concatenate(bv), v_ref, rtol=1e-5, atol=1e-6)
+
+
 def test_single_instance_decode_adds_the_instance_axis():
     codec = RTMSimCCLabel((192, 256))
     kp, s = codec.decode(np.random.rand(17, 384), np.random.rand(17, 512))
