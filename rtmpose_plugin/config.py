@@ -105,8 +105,9 @@ def build_model(config: str, cfg=None):
     cfg = cfg or load_config(config)
     init_default_scope(cfg.get('default_scope', 'mmpose'))
     model_cfg = cfg.model
-    if model_cfg.get('backbone', {}).get('norm_cfg', {}).get('type') == 'SyncBN':
-        model_cfg.backbone.norm_cfg = dict(type='BN')
+    for part in ('backbone', 'neck'):  # RTMW's neck has SyncBN too
+        if (model_cfg.get(part) or {}).get('norm_cfg', {}).get('type') == 'SyncBN':
+            model_cfg[part].norm_cfg = dict(type='BN')
     return MODELS.build(model_cfg).eval(), cfg
 
 

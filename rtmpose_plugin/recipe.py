@@ -44,7 +44,7 @@ SIZES = {
 AIC_TO_COCO = keypoint_maps.AIC_TO_COCO
 
 
-def size(name: str, pretrained: str = 'udp', **head: object) -> dict:
+def size(name: str, pretrained: str = 'udp', neck: bool = False, **head: object) -> dict:
     """``model`` entries of an RTMPose size: backbone factors and initialisation,
     head input channels (plus any ``head`` arguments given).
 
@@ -54,20 +54,26 @@ def size(name: str, pretrained: str = 'udp', **head: object) -> dict:
             training); ``'imagenet'``: the ImageNet one (the pre-training stage);
             or the URL of another official checkpoint (Body7 backbones, whole
             models a family fine-tunes).
+        neck: Also the input channels of the neck over the last three stages
+            (RTMW's CSPNeXtPAFPN).
     """
     if name not in SIZES:
         raise ValueError(f'RTMPose size must be one of {sorted(SIZES)}, got {name!r}')
     deepen, widen, channels, udp_url, imagenet_url = SIZES[name]
     url = {'udp': udp_url, 'imagenet': imagenet_url}.get(pretrained, pretrained)
-    return dict(backbone=dict(deepen_factor=deepen, widen_factor=widen,
-                              init_cfg=dict(checkpoint=url)),
-                head=dict(in_channels=channels, **head))
+    model = dict(backbone=dict(deepen_factor=deepen, widen_factor=widen,
+                               init_cfg=dict(checkpoint=url)),
+                 head=dict(in_channels=channels, **head))
+    if neck:
+        model['neck'] = dict(in_channels=[channels // 4, channels // 2, channels])
+    return model
 
 
-def codec(input_size: Size, split_ratio: float = 2.0) -> dict:
-    """The SimCC codec: separate sigma per axis from the paper's rule (``sigma='auto'``)."""
+def codec(input_size: Size, split_ratio: float = 2.0, **extra: object) -> dict:
+    """The SimCC codec: separate sigma per axis from the paper's rule (``sigma='auto'``);
+    ``extra``: other :class:`~rtmpose_plugin.codecs.RTMSimCCLabel` arguments."""
     return dict(type='RTMSimCCLabel', input_size=tuple(input_size), sigma='auto',
-                simcc_split_ratio=split_ratio, normalize=False, use_dark=False)
+                simcc_split_ratio=split_ratio, normalize=False, use_dark=False, **extra)
 
 
 def head_geometry(codec_cfg: dict) -> dict:
@@ -151,14 +157,30 @@ def stages(codec_cfg: dict, stage1: dict, stage2: dict, switch_epoch: int,
 
 
 def dataset(kind: str, ann_file: str, img: str, mapping: Optional[Sequence] = None,
-            num_keypoints: int = 17, data_root: str = 'data/', **extra) -> dict:
+            num_keypoints: int = 17, data_root: str = 'data/', then: Sequence[dict] = (),
+            **extra) -> dict:
     """One dataset of a mixture under ``data_root``: its keypoints mapped to the
     mixture's set by ``KeypointConverter`` when ``mapping`` is given (pairs of
-    (its index, the mixture's index))."""
+    (its index, the mixture's index)), then the steps ``then`` (e.g. :func:`part_crop`)."""
     pipeline = [] if mapping is None else [
         dict(type='KeypointConverter', num_keypoints=num_keypoints, mapping=list(mapping))]
+    pipeline += list(then)
     return dict(type=kind, data_root=data_root, data_mode='topdown', ann_file=ann_file,
                 data_prefix=dict(img=img), pipeline=pipeline, **extra)
+
+
+def part_crop(padding: float = 1.25, scale_factor: Sequence[float] = (1.5, 2.0)) -> List[dict]:
+    """A face or hand dataset inside a whole-body mixture (RTMW): its box padded and
+    enlarged 1.5-2x before the mixture's pipeline, so the part is seen with its
+    surroundings. The mixture's pipeline then loads the image again, and its
+    ``GetBBoxCenterScale`` keeps this box and pads it once more (mmpose's rule for a
+    box already set)."""
+    return [
+        dict(type='LoadImage', backend_args=dict(backend='local')),
+        dict(type='GetBBoxCenterScale', padding=padding),
+        dict(type='RandomBBoxTransform', shift_factor=0., scale_factor=list(scale_factor),
+             rotate_factor=0),
+    ]
 
 
 def val_pipeline(codec_cfg: dict, use_udp: bool = False,

@@ -27,7 +27,8 @@ from .conftest import ROOT
 #: What may differ, and why. The canonical form below applies exactly these.
 ALLOWED = {
     'class names': 'our own modules, registered beside mmpose\'s: RTMSimCCLabel for '
-    'SimCCLabel, RTMSimCCHead (GAU arguments flat, not in gau_cfg) for RTMCCHead, '
+    'SimCCLabel, RTMSimCCHead and RTMWSimCCHead (GAU arguments flat, not in gau_cfg) for '
+    'RTMCCHead and RTMWHead, '
     'KLDiscreteLoss for KLDiscretLoss; each is tested equal to its twin',
     'sigma': "sigma='auto' (sqrt(W_S / 16) per axis, the paper's rule) where mmpose "
     'writes it rounded to two decimals, e.g. (4.9, 5.66) for (4.899, 5.657)',
@@ -46,11 +47,14 @@ ALLOWED = {
 
 #: mmpose's internal name of a dataset root that is the image folder -> the docs' name
 ROOT_FOLDERS = {'JHMDB': 'jhmdb', 'PoseChallenge2018': 'posetrack18', 'OneHand10K': 'onehand10k',
-                'FreiHand': 'freihand', 'RHD': 'rhd'}
+                'FreiHand': 'freihand', 'RHD': 'rhd',
+                # RTMW's Human-Art: its annotations name images from the data root
+                # (HumanArt/images/...), which is data/pose/ in mmpose's layout
+                'pose': ''}
 
 #: Our class -> mmpose's twin
 TWINS = {'RTMSimCCLabel': 'SimCCLabel', 'RTMSimCCHead': 'RTMCCHead',
-         'KLDiscreteLoss': 'KLDiscretLoss'}
+         'RTMWSimCCHead': 'RTMWHead', 'KLDiscreteLoss': 'KLDiscretLoss'}
 GAU_KEYS = ('hidden_dims', 's', 'expansion_factor', 'dropout_rate', 'drop_path', 'act_fn',
             'use_rel_bias', 'pos_enc')
 
@@ -101,7 +105,7 @@ def canon_codec(cfg):
     if cfg['type'] == 'RTMSimCCLabel':
         assert out.pop('drop_outside') is False, 'drop_outside is not mmpose\'s rule'
         out['label_smooth_weight'] = out.pop('label_smoothing')
-        out.update(smoothing_type='gaussian', decode_visibility=False, decode_beta=150.0)
+        out['smoothing_type'] = 'gaussian'
         if out['sigma'] == 'auto':  # ALLOWED['sigma']
             sx, sy = auto_sigma(out['input_size'], out['simcc_split_ratio'])
             out['sigma'] = [round(sx, 2), round(sy, 2)]
@@ -121,14 +125,14 @@ def canon_loss(cfg):
 def canon_head(cfg):
     from mmpose.registry import MODELS
     cfg = plain(cfg)
-    if cfg['type'] == 'RTMSimCCHead':  # ALLOWED['class names']: flat GAU arguments
-        cls = MODELS.get('RTMSimCCHead')
+    if cfg['type'] in ('RTMSimCCHead', 'RTMWSimCCHead'):  # ALLOWED['class names']: flat GAU
+        cls = MODELS.get(cfg['type'])
         defaults = inspect.signature(cls.__init__).parameters
         gau = {k: cfg.pop(k, defaults[k].default) for k in GAU_KEYS}
         assert cfg.pop('attn_norm_by_tokens', False) is False, 'not mmpose\'s attention'
         gau.update(cfg.pop('gau_cfg', None) or {})
         cfg['gau_cfg'] = gau
-        cfg['type'] = 'RTMCCHead'
+        cfg['type'] = TWINS[cfg['type']]
     out = with_defaults(MODELS, cfg)
     out['loss'] = canon_loss(out['loss'])
     out['decoder'] = canon_codec(out['decoder'])
@@ -203,8 +207,12 @@ def canon_dataset(cfg, root=None, top=True):
         return dict(type=kind, times=cfg['times'], dataset=canon_dataset(cfg['dataset'], top=top))
     root = cfg.get('data_root', root)
     image_dir = joined(root, (cfg.get('data_prefix') or {}).get('img', ''))
-    return dict(type=kind, data_mode=cfg.get('data_mode'), metainfo=cfg.get('metainfo'),
-                ann_file=joined(root, cfg.get('ann_file')),
+    # BaseCocoStyleDataset's default data_mode
+    return dict(type=kind, data_mode=cfg.get('data_mode', 'topdown'),
+                metainfo=cfg.get('metainfo'), ann_file=joined(root, cfg.get('ann_file')),
+                sample_interval=cfg.get('sample_interval'),
+                camera_param_file=joined(root, cfg.get('camera_param_file')),
+                joint_file=joined(root, cfg.get('joint_file')),
                 bbox_file=cfg.get('bbox_file'), test_mode=cfg.get('test_mode', False),
                 filter_cfg=cfg.get('filter_cfg'),
                 # ALLOWED['image folders']: only the image folder itself

@@ -51,3 +51,67 @@ POSETRACK_TO_HALPE26 = [(0, 0), (2, 17)] + [(i, i) for i in range(3, 17)]
 
 #: RHD lists each finger tip first; COCO-WholeBody-Hand from the knuckle out
 RHD_TO_COCO_HAND = [(0, 0)] + [(1 + 4 * f + k, 4 + 4 * f - k) for f in range(5) for k in range(4)]
+
+# ---------------------------------------------------------------- to COCO-WholeBody (133)
+# body 0-16, feet 17-22, face 23-90, left hand 91-111, right hand 112-132
+
+#: Halpe-136: body, then its six foot keypoints in another order, then face and hands
+#: three places later (Halpe's head top, neck and hip centre, 17-19, have no twin)
+HALPE_TO_COCO_WHOLEBODY = identity(17) + [(20, 17), (21, 20), (22, 18), (23, 21), (24, 19),
+                                          (25, 22)] + [(i, i - 3) for i in range(26, 136)]
+#: Human-Art-21: body, then its four extra points: left/right middle fingertip, toes
+HUMANART_TO_COCO_WHOLEBODY = identity(17) + [(17, 99), (18, 120), (19, 17), (20, 20)]
+#: 300W and COCO-WholeBody-Face share the 68-point face
+FACE68_TO_COCO_WHOLEBODY = [(i, 23 + i) for i in range(68)]
+#: WFLW-98 and LaPa-106 list the same contour (every other point kept), brows (the
+#: upper edge), nose and mouth; the eyes' 12 points are picked from 16
+WFLW_TO_COCO_WHOLEBODY = (
+    [(2 * i, 23 + i) for i in range(17)] + [(33 + i, 40 + i) for i in range(5)]
+    + [(42 + i, 45 + i) for i in range(5)] + [(51 + i, 50 + i) for i in range(9)]
+    + [(w, 59 + j) for j, w in enumerate([60, 61, 63, 64, 65, 67, 68, 69, 71, 72, 73, 75])]
+    + [(76 + i, 71 + i) for i in range(20)])
+LAPA_TO_COCO_WHOLEBODY = (
+    [(2 * i, 23 + i) for i in range(17)] + [(33 + i, 40 + i) for i in range(5)]
+    + [(42 + i, 45 + i) for i in range(5)] + [(51 + i, 50 + i) for i in range(4)]
+    + [(58 + i, 54 + i) for i in range(5)]
+    + [(p, 59 + j) for j, p in enumerate([66, 67, 69, 70, 71, 73, 75, 76, 78, 79, 80, 82])]
+    + [(84 + i, 71 + i) for i in range(20)])
+#: COFW-29: brows, eyes, nose and mouth points that have a 68-point twin
+COFW_TO_COCO_WHOLEBODY = [(0, 40), (2, 44), (4, 42), (1, 49), (3, 45), (6, 47), (8, 59), (10, 62),
+                          (9, 68), (11, 65), (18, 54), (19, 58), (20, 53), (21, 56), (22, 71),
+                          (23, 77), (24, 74), (25, 85), (26, 89), (27, 80), (28, 31)]
+#: InterHand2.6M (both hands, right 0-20 then left 21-41): each finger from the tip
+#: in, the wrist last
+_INTERHAND_LEFT = ([(21 + 4 * f + k, 95 + 4 * f - k) for f in range(5) for k in range(4)]
+                   + [(41, 91)])
+INTERHAND_TO_COCO_WHOLEBODY = [(i - 21, j + 21) for i, j in _INTERHAND_LEFT] + _INTERHAND_LEFT
+
+# ---------------------------------------------------------------- to LaPa (106), Face6
+# a source pair (a, b) is the midpoint of two keypoints (KeypointConverter interpolates)
+
+
+def _face68_to_lapa(offset: int = 0) -> list:
+    eyes = [(36, 66), (39, 70), ((37, 38), 68), ((40, 41), 72), (42, 75), (45, 79),
+            ((43, 44), 77), ((46, 47), 81)]
+    pairs = ([(i, 2 * i) for i in range(17)] + [(17 + i, 33 + i) for i in range(5)]
+             + [(22 + i, 42 + i) for i in range(5)] + [(27 + i, 51 + i) for i in range(4)]
+             + [(31 + i, 58 + i) for i in range(5)] + eyes
+             + [(48 + i, 84 + i) for i in range(20)])
+    return [(tuple(s + offset for s in src) if isinstance(src, tuple) else src + offset, dst)
+            for src, dst in pairs]
+
+
+#: 300W and COCO-WholeBody-Face (68): the contour every other point, the brows' upper
+#: edge, the nose, the eyes (two eyelid points from midpoints), the mouth
+FACE68_TO_LAPA = _face68_to_lapa()
+#: Halpe-136's face is the 68-point face at 26-93
+HALPE_TO_LAPA = _face68_to_lapa(offset=26)
+#: WFLW-98: the same contour and brows, then nose, eyes and mouth shifted into LaPa's order
+WFLW_TO_LAPA = (identity(55) + [(55 + i, 58 + i) for i in range(5)]
+                + [(60 + i, 66 + i) for i in range(8)] + [(68 + i, 75 + i) for i in range(8)]
+                + [(76 + i, 84 + i) for i in range(22)])
+#: COFW-29 (mmpose's map, which sends two COFW points to LaPa's 60)
+COFW_TO_LAPA = [(0, 33), (2, 38), (4, 35), (5, 40), (1, 46), (3, 50), (6, 44), (7, 48), (8, 60),
+                (10, 64), (12, 62), (13, 66), (9, 72), (11, 68), (14, 70), (15, 74), (18, 57),
+                (19, 63), (20, 54), (21, 60), (22, 84), (23, 90), (24, 87), (25, 98), (26, 102),
+                (27, 93), (28, 16)]

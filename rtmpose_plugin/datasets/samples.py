@@ -30,7 +30,7 @@ def default_data_root() -> str:
 
 
 FAMILIES = ('coco', 'coco-wholebody', 'coco-det', 'aic-coco', 'cspnext-udp', 'crowdpose', 'mpii',
-            'ap10k', 'lapa', 'body8', 'hand5')
+            'ap10k', 'lapa', 'body8', 'hand5', 'cocktail14')
 
 
 # COCO-style layouts: the sample annotation file, and the train / val names it stands for
@@ -52,7 +52,8 @@ _OWN_FOLDER = {
     'mpii': ('test_mpii.json', ('mpii_train.json', 'mpii_val.json'), 'images'),
     'ap10k': ('test_ap10k.json', ('ap10k-train-split1.json', 'ap10k-val-split1.json',
                                   'ap10k-test-split1.json'), 'data'),
-    'lapa': ('test_lapa.json', ('lapa_train.json', 'lapa_val.json', 'lapa_test.json'), ''),
+    'lapa': ('test_lapa.json', ('lapa_train.json', 'lapa_val.json', 'lapa_test.json',
+                                'lapa_trainval.json'), ''),
     'onehand10k': ('test_onehand10k.json', ('onehand10k_train.json', 'onehand10k_test.json'), ''),
 }
 
@@ -110,6 +111,10 @@ def make_layout(family: str, root: str, samples: str) -> str:
         _copy(shared('aic', 'test_aic.json'), osp.join(root, 'aic', 'annotations',
                                                        'aic_train.json'))
         _link_images(shared('aic'), osp.join(root, 'aic', 'keypoint_train_images_20170902'))
+        return root
+    if family == 'cocktail14':  # Body8's datasets, and LaPa for the faces
+        make_layout('body8', root, samples)
+        make_layout('lapa', osp.join(root, 'LaPa'), samples)
         return root
     if family in ('body8', 'hand5'):
         # mixtures under data/: every dataset with a sample (the others are left out
