@@ -51,7 +51,9 @@ def size(name: str, pretrained: str = 'udp', neck: bool = False, **head: object)
     Args:
         name: t, s, m, l or x.
         pretrained: ``'udp'``: the official UDP-pre-trained backbone (RTMPose
-            training); ``'imagenet'``: the ImageNet one (the pre-training stage);
+            training); ``'udp-v0'``: the same file at its first address
+            (``projects/rtmpose/``, as mmpose's Human-Art, Hand5 and UBody configs
+            name it); ``'imagenet'``: the ImageNet one (the pre-training stage);
             or the URL of another official checkpoint (Body7 backbones, whole
             models a family fine-tunes).
         neck: Also the input channels of the neck over the last three stages
@@ -60,7 +62,8 @@ def size(name: str, pretrained: str = 'udp', neck: bool = False, **head: object)
     if name not in SIZES:
         raise ValueError(f'RTMPose size must be one of {sorted(SIZES)}, got {name!r}')
     deepen, widen, channels, udp_url, imagenet_url = SIZES[name]
-    url = {'udp': udp_url, 'imagenet': imagenet_url}.get(pretrained, pretrained)
+    v0_url = udp_url.replace('/projects/rtmposev1/', '/projects/rtmpose/')
+    url = {'udp': udp_url, 'udp-v0': v0_url, 'imagenet': imagenet_url}.get(pretrained, pretrained)
     model = dict(backbone=dict(deepen_factor=deepen, widen_factor=widen,
                                init_cfg=dict(checkpoint=url)),
                  head=dict(in_channels=channels, **head))
@@ -156,6 +159,22 @@ def stages(codec_cfg: dict, stage1: dict, stage2: dict, switch_epoch: int,
     return first, second, custom_hooks(switch_epoch, second, ema)
 
 
+def at_size(codec_cfg: dict, stage1: dict, stage2: dict, switch_epoch: int,
+            ema: Optional[dict] = None, batch_size: Optional[int] = None, **common) -> tuple:
+    """What a variant at another input size overrides, for ``codec_cfg``'s size:
+    ``(model, train_pipeline, train_pipeline_stage2, custom_hooks, val_pipeline,
+    train_dataloader, val_dataloader)``, the loaders as partial dicts that set the
+    pipelines (and the train batch size, if given) of the base's loaders.
+    Arguments as :func:`stages`."""
+    first, second, hooks = stages(codec_cfg, stage1, stage2, switch_epoch, ema, **common)
+    val = val_pipeline(codec_cfg)
+    train_loader = dict(dataset=dict(pipeline=first))
+    if batch_size is not None:
+        train_loader['batch_size'] = batch_size
+    return (dict(head=head_geometry(codec_cfg)), first, second, hooks, val, train_loader,
+            dict(dataset=dict(pipeline=val)))
+
+
 def dataset(kind: str, ann_file: str, img: str, mapping: Optional[Sequence] = None,
             num_keypoints: int = 17, data_root: str = 'data/', then: Sequence[dict] = (),
             **extra) -> dict:
@@ -181,6 +200,20 @@ def part_crop(padding: float = 1.25, scale_factor: Sequence[float] = (1.5, 2.0))
         dict(type='RandomBBoxTransform', shift_factor=0., scale_factor=list(scale_factor),
              rotate_factor=0),
     ]
+
+
+#: UBody's fifteen scenes, each a dataset of its own (its annotation folder's name)
+UBODY_SCENES = ('Magic_show', 'Entertainment', 'ConductMusic', 'Online_class', 'TalkShow',
+                'Speech', 'Fitness', 'Interview', 'Olympic', 'TVShow', 'Singing',
+                'SignLanguage', 'Movie', 'LiveVlog', 'VideoConference')
+
+
+def ubody(ann_dir: str, img: str, sample_interval: int = 10, data_root: str = 'data/') -> list:
+    """UBody's scenes as datasets (``ann_dir/<scene>/train_annotations.json``), each
+    video sampled every ``sample_interval`` frames."""
+    return [dataset('UBody2dDataset', f'{ann_dir}/{scene}/train_annotations.json', img,
+                    data_root=data_root, sample_interval=sample_interval)
+            for scene in UBODY_SCENES]
 
 
 def val_pipeline(codec_cfg: dict, use_udp: bool = False,

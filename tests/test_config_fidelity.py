@@ -41,6 +41,10 @@ ALLOWED = {
     'layout of mmpose\'s dataset docs (data/coco/train2017/); annotation files are equal',
     'storage': "mmpose's rtmpose-m Body8 Halpe-26 384x288 config reads its images from "
     "OpenMMLab's internal petrel storage; every config of ours reads local files",
+    'UBody val path': "mmpose's UBody configs give COCO-WholeBody's val annotations as "
+    "data/coco/annotations/... under data_root data/UBody/, which mmengine joins to "
+    "data/UBody/data/coco/annotations/... (a folder no layout has; its evaluator reads "
+    "data/coco/annotations/...); ours read data/coco/annotations/..., as the evaluator",
     'runtime': 'not compared: logging, workers, dist backend (gloo, for CPU machines), '
     'custom_imports (ours loads the plugin), visualisation',
 }
@@ -51,6 +55,10 @@ ROOT_FOLDERS = {'JHMDB': 'jhmdb', 'PoseChallenge2018': 'posetrack18', 'OneHand10
                 # RTMW's Human-Art: its annotations name images from the data root
                 # (HumanArt/images/...), which is data/pose/ in mmpose's layout
                 'pose': ''}
+
+#: ALLOWED['UBody val path']: mmpose's joined path -> the file it means
+MEANT_PATHS = {'data/UBody/data/coco/annotations/coco_wholebody_val_v1.0.json':
+               'data/coco/annotations/coco_wholebody_val_v1.0.json'}
 
 #: Our class -> mmpose's twin
 TWINS = {'RTMSimCCLabel': 'SimCCLabel', 'RTMSimCCHead': 'RTMCCHead',
@@ -209,7 +217,8 @@ def canon_dataset(cfg, root=None, top=True):
     image_dir = joined(root, (cfg.get('data_prefix') or {}).get('img', ''))
     # BaseCocoStyleDataset's default data_mode
     return dict(type=kind, data_mode=cfg.get('data_mode', 'topdown'),
-                metainfo=cfg.get('metainfo'), ann_file=joined(root, cfg.get('ann_file')),
+                metainfo=cfg.get('metainfo'),
+                ann_file=MEANT_PATHS.get(*[joined(root, cfg.get('ann_file'))] * 2),
                 sample_interval=cfg.get('sample_interval'),
                 camera_param_file=joined(root, cfg.get('camera_param_file')),
                 joint_file=joined(root, cfg.get('joint_file')),

@@ -34,12 +34,16 @@ FAMILIES = {
                             ['PCK', 'AUC', 'EPE']),
     'coco-wholebody-face': ('rtmpose-m_8xb32-60e_coco-wholebody-face-256x256.py', ['NME']),
     'lapa': ('rtmpose-m_8xb64-120e_lapa-256x256.py', ['NME']),
+    # UBody has no sample: COCO-WholeBody alone, through the UBody recipe
+    'coco-ubody-wholebody': ('rtmpose-m_8xb64-270e_coco-ubody-wholebody-256x192.py',
+                             ['coco-wholebody/AP']),
     'cocktail14': ('rtmw-m_8xb1024-270e_cocktail14-256x192.py',
                    ['coco-wholebody/AP', 'coco-wholebody/AR']),
     'rtmdet-nano': ('rtmdet_nano_320-8xb32_coco-person.py', ['coco/bbox_mAP']),
     'rtmdet-m': ('rtmdet_m_640-8xb32_coco-person.py', ['coco/bbox_mAP']),
 }
 LAYOUT = {'rtmdet-nano': 'coco-det', 'rtmdet-m': 'coco-det', 'body8-halpe26': 'body8',
+          'coco-ubody-wholebody': 'body8',
           'coco-wholebody-hand': 'coco-wholebody', 'coco-wholebody-face': 'coco-wholebody'}
 
 
@@ -57,8 +61,7 @@ def sampled_mixture(cfg: Config) -> Config:
     for key in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         dataset = cfg[key].dataset
         if dataset.type == 'CombinedDataset':
-            has_sample(dataset)
-            assert len(dataset.datasets) >= 2, dataset.datasets
+            assert has_sample(dataset), f'no dataset of {key} has a sample'
     return cfg
 
 

@@ -56,17 +56,11 @@ model = dict(
 
 # (dataset, annotations, images, its keypoints -> COCO-WholeBody's, more arguments)
 # under data/
-ubody_scenes = [
-    'Magic_show', 'Entertainment', 'ConductMusic', 'Online_class', 'TalkShow', 'Speech',
-    'Fitness', 'Interview', 'Olympic', 'TVShow', 'Singing', 'SignLanguage', 'Movie',
-    'LiveVlog', 'VideoConference'
-]
 wholebody_metainfo = dict(from_file='configs/_base_/datasets/coco_wholebody.py')
 ubody = dict(
     type='CombinedDataset', metainfo=dict(from_file='configs/_base_/datasets/ubody2d.py'),
     test_mode=False, pipeline=[],
-    datasets=[recipe.dataset('UBody2dDataset', f'Ubody/annotations/{scene}/train_annotations.json',
-                             'UBody/images/', sample_interval=10) for scene in ubody_scenes])
+    datasets=recipe.ubody('Ubody/annotations', 'UBody/images/'))
 face_crop = recipe.part_crop()
 hand_crop = recipe.part_crop()
 groups = dict(

@@ -1,6 +1,5 @@
 _base_ = ['../../../_base_/data/humanart.py']
 import rtmpose_plugin.recipe as recipe  # noqa: E402
 
-# the UDP backbone as mmpose's Human-Art configs name it (projects/rtmpose/)
-model = recipe.size('m', pretrained='https://download.openmmlab.com/mmpose/v1/projects/'
-                    'rtmpose/cspnext-m_udp-aic-coco_210e-256x192-f2f7d6f6_20230130.pth')
+# the UDP backbone at the address mmpose's Human-Art configs name (projects/rtmpose/)
+model = recipe.size('m', pretrained='udp-v0')

@@ -1,9 +1,8 @@
 _base_ = ['../../../_base_/data/humanart.py']
 import rtmpose_plugin.recipe as recipe  # noqa: E402
 
-# the UDP backbone as mmpose's Human-Art configs name it (projects/rtmpose/)
-model = recipe.size('t', pretrained='https://download.openmmlab.com/mmpose/v1/projects/'
-                    'rtmpose/cspnext-tiny_udp-aic-coco_210e-256x192-cbed682d_20230130.pth')
+# the UDP backbone at the address mmpose's Human-Art configs name (projects/rtmpose/)
+model = recipe.size('t', pretrained='udp-v0')
 # the official RTMPose-t recipe: no weight decay, no EMA
 optim_wrapper = dict(optimizer=dict(weight_decay=0.))
 custom_hooks = recipe.custom_hooks(_base_.max_epochs - _base_.stage2_num_epochs,

@@ -1,0 +1,5 @@
+_base_ = ['../../../_base_/data/coco-ubody-wholebody.py']
+import rtmpose_plugin.recipe as recipe  # noqa: E402
+
+# the UDP backbone at the address mmpose's UBody configs name (projects/rtmpose/)
+model = recipe.size('s', pretrained='udp-v0')
