@@ -87,14 +87,14 @@ def head_geometry(codec_cfg: dict) -> dict:
 
 
 def schedule(base_lr: float, max_epochs: int, warmup_iters: int = 1000,
-             final_factor: float = 0.05) -> List[dict]:
-    """Linear warm-up over ``warmup_iters``, flat, then cosine over the second half
-    down to ``final_factor * base_lr``."""
-    half = max_epochs // 2
+             final_factor: float = 0.05, cosine_begin: Optional[int] = None) -> List[dict]:
+    """Linear warm-up over ``warmup_iters``, flat, then cosine from ``cosine_begin``
+    (the second half by default) down to ``final_factor * base_lr``."""
+    begin = max_epochs // 2 if cosine_begin is None else cosine_begin
     return [
         dict(type='LinearLR', start_factor=1.0e-5, by_epoch=False, begin=0, end=warmup_iters),
-        dict(type='CosineAnnealingLR', eta_min=base_lr * final_factor, begin=half,
-             end=max_epochs, T_max=max_epochs - half, by_epoch=True,
+        dict(type='CosineAnnealingLR', eta_min=base_lr * final_factor, begin=begin,
+             end=max_epochs, T_max=max_epochs - begin, by_epoch=True,
              convert_to_iter_based=True),
     ]
 

@@ -37,13 +37,14 @@ FAMILIES = {
     # UBody has no sample: COCO-WholeBody alone, through the UBody recipe
     'coco-ubody-wholebody': ('rtmpose-m_8xb64-270e_coco-ubody-wholebody-256x192.py',
                              ['coco-wholebody/AP']),
+    'face6': ('rtmpose-m_8xb256-120e_face6-256x256.py', ['NME']),
     'cocktail14': ('rtmw-m_8xb1024-270e_cocktail14-256x192.py',
                    ['coco-wholebody/AP', 'coco-wholebody/AR']),
     'rtmdet-nano': ('rtmdet_nano_320-8xb32_coco-person.py', ['coco/bbox_mAP']),
     'rtmdet-m': ('rtmdet_m_640-8xb32_coco-person.py', ['coco/bbox_mAP']),
 }
 LAYOUT = {'rtmdet-nano': 'coco-det', 'rtmdet-m': 'coco-det', 'body8-halpe26': 'body8',
-          'coco-ubody-wholebody': 'body8',
+          'coco-ubody-wholebody': 'body8', 'face6': 'cocktail14',
           'coco-wholebody-hand': 'coco-wholebody', 'coco-wholebody-face': 'coco-wholebody'}
 
 

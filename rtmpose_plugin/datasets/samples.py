@@ -112,7 +112,7 @@ def make_layout(family: str, root: str, samples: str) -> str:
                                                        'aic_train.json'))
         _link_images(shared('aic'), osp.join(root, 'aic', 'keypoint_train_images_20170902'))
         return root
-    if family == 'cocktail14':  # Body8's datasets, and LaPa for the faces
+    if family == 'cocktail14':  # Body8's datasets, and LaPa for the faces (Face6 too)
         make_layout('body8', root, samples)
         make_layout('lapa', osp.join(root, 'LaPa'), samples)
         return root
@@ -126,7 +126,7 @@ def make_layout(family: str, root: str, samples: str) -> str:
         for name in _COCO_LIKE['coco'][1]:  # Body8's COCO, beside Halpe-26's COCO-WholeBody
             _copy(shared('coco', 'test_coco.json'), osp.join(root, 'coco', 'annotations', name))
         halpe = shared('coco', 'test_halpe.json')
-        for name in ('halpe_train_v1.json', 'halpe_val_v1.json'):
+        for name in ('halpe_train_v1.json', 'halpe_val_v1.json', 'halpe_train_133kpt.json'):
             _copy(halpe, osp.join(root, 'halpe', 'annotations', name))
         _link_images(shared('coco'), osp.join(root, 'halpe', 'hico_20160224_det', 'images',
                                               'train2015'))

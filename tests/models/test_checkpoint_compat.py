@@ -29,8 +29,8 @@ def mmpose_rtmpose_configs():
 
 ALL = mmpose_rtmpose_configs()
 OURS = [rel for rel in ALL if osp.isfile(osp.join(ROOT, 'configs', rel))]
-#: mmpose's configs we do not have yet (see the issue's note): the Face6 mixture
-NOT_YET = {rel for rel in ALL if rel.split('/')[-2] in ('face6', )}
+#: mmpose's configs we do not have (none)
+NOT_YET = set()
 
 
 def build(path):
