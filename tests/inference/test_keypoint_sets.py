@@ -26,10 +26,13 @@ FAMILIES = [
     ('rtmpose-m_8xb32-60e_coco-wholebody-face-256x256.py', 'coco_wholebody_face', 68),
     ('rtmpose-m_8xb64-120e_lapa-256x256.py', 'lapa', 106),
     ('rtmpose-m_8xb64-60e_wflw-256x256.py', 'wflw', 98),
+    # RTMW: the neck and the two-scale head export too
+    ('rtmw-m_8xb1024-270e_cocktail14-256x192.py', 'coco_wholebody', 133),
+    ('rtmpose-m_8xb256-120e_face6-256x256.py', 'lapa', 106),
 ]
 
 
-@pytest.mark.parametrize('config, name, k', FAMILIES, ids=[f'{f[1]}-{f[0][8]}' for f in FAMILIES])
+@pytest.mark.parametrize('config, name, k', FAMILIES, ids=[f'{f[1]}-{f[0][:f[0].index("_")]}' for f in FAMILIES])
 def test_family_exports_and_runs_with_the_real_detector(config, name, k, tmp_path):
     from rtmpose_plugin.deploy import deploy
     from rtmpose_plugin.runtime.meta import embedded_meta
