@@ -52,11 +52,9 @@ _CONFIG_NAME = re.compile(r'^(rtmpose|rtmw)-(\w)_[^_]+_(.+)-(\d+)x(\d+)\.py$')
 
 def _config_files() -> List[str]:
     """Our model configs' file names (pose models of every dataset family)."""
-    root = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'configs')
-    if not osp.isdir(root):  # installed: the configs ship inside the package
-        root = osp.join(osp.dirname(osp.abspath(__file__)), '.mim', 'configs')
-    return sorted(osp.basename(p) for p in glob.glob(
-        osp.join(root, '*_keypoint', 'rtmpose', '*', 'rtm*.py')))
+    from .config import config_roots
+    return sorted({osp.basename(p) for root in config_roots() for p in glob.glob(
+        osp.join(root, '*_keypoint', 'rtmpose', '*', 'rtm*.py'))})
 
 
 def family_names(files: Optional[List[str]] = None) -> Dict[str, str]:
