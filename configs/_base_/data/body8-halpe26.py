@@ -18,9 +18,10 @@ model = dict(head=dict(out_channels=num_keypoints))
 # the t and s configs: COCO's strength in both stages
 small_stage1_aug = dict(_base_.small_stage1_aug)
 small_stage2_aug = dict(small_stage1_aug, shift_factor=0., cutout_p=0.5, photometric=False)
+# both stages of every size: no HSV jitter, targets weighted by the dataset's weights
+common_aug = dict(hsv=False, keypoint_weights=True)
 train_pipeline, train_pipeline_stage2, custom_hooks = recipe.stages(
-    _base_.codec, _base_.stage1_aug, _base_.stage2_aug, switch_epoch, _base_.ema, hsv=False,
-    keypoint_weights=True)
+    _base_.codec, _base_.stage1_aug, _base_.stage2_aug, switch_epoch, _base_.ema, **common_aug)
 
 to_halpe26 = {
     'CocoWholeBodyDataset': maps.COCO_WHOLEBODY_TO_HALPE26, 'AicDataset': maps.AIC_TO_HALPE26,

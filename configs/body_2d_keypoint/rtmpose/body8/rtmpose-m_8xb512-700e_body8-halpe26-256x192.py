@@ -6,5 +6,5 @@ model = recipe.size('m', pretrained='https://download.openmmlab.com/mmpose/v1/pr
 # mmpose's m 256x192 config alone trains without the per-keypoint weights
 train_pipeline, train_pipeline_stage2, custom_hooks = recipe.stages(
     _base_.codec, _base_.stage1_aug, _base_.stage2_aug, _base_.switch_epoch, _base_.ema,
-    hsv=False)
+    **dict(_base_.common_aug, keypoint_weights=False))
 train_dataloader = dict(dataset=dict(pipeline=train_pipeline))

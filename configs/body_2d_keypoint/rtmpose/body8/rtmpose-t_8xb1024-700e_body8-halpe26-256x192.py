@@ -7,5 +7,5 @@ train_batch_size = 1024
 optim_wrapper = dict(optimizer=dict(weight_decay=0.))
 train_pipeline, train_pipeline_stage2, custom_hooks = recipe.stages(
     _base_.codec, _base_.small_stage1_aug, _base_.small_stage2_aug, _base_.switch_epoch,
-    hsv=False, keypoint_weights=True)
+    **_base_.common_aug)
 train_dataloader = dict(batch_size=train_batch_size, dataset=dict(pipeline=train_pipeline))

@@ -7,5 +7,5 @@ stage2_num_epochs = 20
 train_batch_size = 256
 train_pipeline, train_pipeline_stage2, custom_hooks = recipe.stages(
     _base_.codec, _base_.stage1_aug, _base_.stage2_aug, _base_.max_epochs - stage2_num_epochs,
-    _base_.ema, hsv=False, keypoint_weights=True)
+    _base_.ema, **_base_.common_aug)
 train_dataloader = dict(batch_size=train_batch_size, dataset=dict(pipeline=train_pipeline))
