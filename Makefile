@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.rtmpose_plugin_env
 # mim and subprocesses run the installed copy: reinstall when sources change
-SOURCES := $(shell find rtmpose_plugin configs tools \( -name '*.py' -o -name '*.json' \) -not -path '*/__pycache__/*' 2>/dev/null)
+SOURCES := $(shell find rtmpose_plugin configs tools \( -name '*.py' -o -name '*.json' -o -name '*.yml' \) -not -path '*/__pycache__/*' 2>/dev/null) model-index.yml
 
 .PHONY: demo test env clean
 

@@ -75,7 +75,7 @@ def random_checkpoint(config: str, path: str, seed: int = 0) -> str:
 @pytest.fixture(scope='session', autouse=True)
 def model_cache(tmp_path_factory):
     """Exports and conversions go to a cache of this test session, not the user's."""
-    os.environ['RTMPOSE_PLUGIN_CACHE'] = str(tmp_path_factory.mktemp('model_cache'))
+    os.environ['RTMPOSE_PLUGIN_HOME'] = str(tmp_path_factory.mktemp('model_cache'))
 
 
 @pytest.fixture(scope='session')

@@ -105,7 +105,11 @@ def test_names_resolve_to_metafile_checkpoints_and_published_onnx_zips():
     assert sdk_zip_url('wholebody-l-384') == (
         'https://download.openmmlab.com/mmpose/v1/projects/rtmw/onnx_sdk/'
         'rtmw-dw-x-l_simcc-cocktail14_270e-384x288_20231122.zip')
-    assert sdk_zip_url('wholebody') is None  # OpenMMLab's RTMW-m zip is another model
+    # RTMW-m's checkpoint and rtmlib's lightweight Wholebody zip are one model (rtmw-dw-l-m);
+    # OpenMMLab's other RTMW-m zip (rtmw-dw-m-s) is another
+    assert sdk_zip_url('wholebody') == (
+        'https://download.openmmlab.com/mmpose/v1/projects/rtmw/onnx_sdk/'
+        'rtmw-dw-l-m_simcc-cocktail14_270e-256x192_20231122.zip')
     # every published zip belongs to a name's official checkpoint
     checkpoints = {osp.basename(official_url(n) or '') for n in NAMES}
     assert set(SDK_ZIPS) <= checkpoints, sorted(set(SDK_ZIPS) - checkpoints)

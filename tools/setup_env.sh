@@ -112,7 +112,7 @@ have hypothesis || { say "installing hypothesis (the fuzz tests)"; pip hypothesi
 # The plugin itself, as a regular install: mim looks for configs and tools in
 # <site-packages>/rtmpose_plugin/.mim, which an editable install does not have.
 # Reinstalled whenever its sources change (a few seconds).
-src_hash=$(find rtmpose_plugin configs tools pyproject.toml -type f \( -name '*.py' -o -name '*.toml' -o -name '*.json' \) \
+src_hash=$(find rtmpose_plugin configs tools pyproject.toml model-index.yml -type f \( -name '*.py' -o -name '*.toml' -o -name '*.json' -o -name '*.yml' \) \
   -not -path '*/__pycache__/*' | LC_ALL=C sort | xargs cat | sha1sum | cut -d' ' -f1)
 if ! have rtmpose_plugin || [ "$(cat "$VENV/.rtmpose_plugin_src" 2>/dev/null)" != "$src_hash" ]; then
   say "installing rtmpose_plugin from this checkout"

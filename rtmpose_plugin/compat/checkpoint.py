@@ -182,14 +182,11 @@ def download_checkpoint(url: str, cache_dir: str | None = None) -> str:
     """Download ``url`` once into the checkpoint cache and return the local path.
 
     A file already in the cache is used as it is, offline. A failed download
-    raises ``RuntimeError`` naming the URL, the error and where to put the file
-    by hand.
+    raises :class:`rtmpose_plugin.hub.DownloadError` (a ``RuntimeError``) naming
+    the URL, the error and where to put the file by hand.
     """
-    from urllib.parse import urlparse
-    cache_dir = cache_dir or checkpoint_cache_dir()
-    path = osp.join(cache_dir, osp.basename(urlparse(url).path))
-    if osp.isfile(path):
-        return path
+    from ..hub import download
+    return download(url, dest=cache_dir or checkpoint_cache_dir())
     os.makedirs(cache_dir, exist_ok=True)
     try:
         torch.hub.download_url_to_file(url, path, progress=False)

@@ -6,11 +6,13 @@ What ``--pose`` and ``--det`` accept (:func:`open_pose_model`, :func:`open_detec
   ``detail.json``), as ``tools/deploy.py`` writes and OpenMMLab publishes;
 - an SDK zip as OpenMMLab publishes them (unpacked once into the cache);
 - a model file: ``.onnx``, OpenVINO ``.xml``, ncnn ``.param``, TensorRT ``.engine``;
-- a config of ours (or a path) with a checkpoint, or a model name (``rtmpose-m``,
-  ``rtmdet-nano``; the official checkpoint is downloaded once): exported once into the
-  cache as an SDK folder. This needs the training stack; everything above runs without.
+- a model name (``body``, ``rtmpose-m``, ``rtmdet-nano``; ``rtmpose models`` lists
+  them): OpenMMLab's published ONNX SDK zip where there is one, downloaded once
+  (:mod:`rtmpose_plugin.hub`), with no training stack; else the official checkpoint,
+  exported once into the cache as an SDK folder (this needs the training stack);
+- a config of ours (or a path) with a checkpoint: exported likewise.
 
-The cache (``~/.cache/rtmpose_plugin``, or ``$RTMPOSE_PLUGIN_CACHE``) is keyed by content:
+The cache (:func:`rtmpose_plugin.hub.home`) is keyed by content:
 an export by the hashes of the checkpoint and of the resolved config and the export
 options; a conversion (fp16, INT8, OpenVINO IR) by the hash of the ONNX file, the
 calibration data and the recipe. A retrained checkpoint under the same name is exported
@@ -22,9 +24,6 @@ import hashlib
 import json
 import os
 import os.path as osp
-import shutil
-import tempfile
-import zipfile
 from dataclasses import replace
 from typing import Callable, Optional, Sequence, Tuple
 
@@ -33,7 +32,9 @@ import numpy as np
 from ..deploy.export import PRECISIONS as EXPORT_PRECISIONS
 from ..runtime.meta import (ModelError, ModelMeta, is_sdk_folder, read_meta, sdk_model_file)
 from ..runtime.models import Detector, PoseModel
-from ..zoo import DETECTOR_SIZES, NAMES, resolve
+from .. import hub
+from ..zoo import (DETECTOR_SIZES, NAMES, keypoint_set_name, name_of_zip, resolve,
+                   name_hint, sdk_zip_url)
 
 MODEL_FILES = ('.onnx', '.xml', '.param', '.engine')
 #: backend -> precisions it runs: what each exports to, and PyTorch
@@ -41,18 +42,11 @@ PRECISIONS = dict(EXPORT_PRECISIONS, pytorch=('fp32', ))
 
 
 def cache_dir() -> str:
-    return os.environ.get('RTMPOSE_PLUGIN_CACHE',
-                          osp.join(osp.expanduser('~'), '.cache', 'rtmpose_plugin'))
+    """The model cache (:func:`rtmpose_plugin.hub.home`)."""
+    return hub.home()
 
 
-# ---------------------------------------------------------------- hashing and the cache
-
-def file_digest(path: str) -> str:
-    h = hashlib.sha256()
-    with open(path, 'rb') as f:
-        for block in iter(lambda: f.read(1 << 20), b''):
-            h.update(block)
-    return h.hexdigest()
+file_digest = hub.file_digest
 
 
 def config_digest(config: str) -> str:
@@ -67,23 +61,7 @@ def _key(*parts: str) -> str:
     return hashlib.sha256('\0'.join(parts).encode()).hexdigest()[:16]
 
 
-def _cached(folder: str, done: str, make: Callable[[str], None]) -> str:
-    """``folder`` made by ``make(tmp)`` in a temporary folder and renamed into place,
-    unless ``folder/done`` exists: an interrupted export leaves no half folder."""
-    if osp.exists(osp.join(folder, done)):
-        return folder
-    parent = osp.dirname(folder)
-    os.makedirs(parent, exist_ok=True)
-    tmp = tempfile.mkdtemp(dir=parent, prefix='.tmp-')
-    try:
-        make(tmp)
-        if osp.exists(folder):
-            shutil.rmtree(folder)
-        os.replace(tmp, folder)
-    finally:
-        if osp.exists(tmp):
-            shutil.rmtree(tmp, ignore_errors=True)
-    return folder
+_cached = hub.make_once
 
 
 def export_cached(config: str, checkpoint: str, task: str = 'pose',
@@ -113,66 +91,102 @@ def unpack_sdk_zip(path: str) -> str:
     Raises:
         ModelError: not a zip, or no ``deploy.json`` in it.
     """
-    if not zipfile.is_zipfile(path):
-        raise ModelError(f'{path} is not a zip file')
-    folder = osp.join(cache_dir(), 'sdk', f'{osp.splitext(osp.basename(path))[0]}_'
-                      f'{_key(file_digest(path))}')
+    return hub.unpack_sdk_zip(path, ModelError)
 
-    def make(tmp):
-        with zipfile.ZipFile(path) as z:
-            for member in z.namelist():
-                target = osp.realpath(osp.join(tmp, member))
-                if not target.startswith(osp.realpath(tmp) + os.sep):
-                    raise ModelError(f'{path} has an unsafe member {member!r}')
-            z.extractall(tmp)
-        open(osp.join(tmp, '.unpacked'), 'w').close()
 
-    root = _cached(folder, '.unpacked', make)
-    for dirpath, _, files in os.walk(root):
-        if 'deploy.json' in files:
-            return dirpath
-    raise ModelError(f'{path} holds no MMDeploy SDK folder (no deploy.json)')
+def training_stack_missing() -> list:
+    """The packages an export needs that are not installed (none: it can export)."""
+    import importlib.util
+    return [m for m in ('torch', 'mmengine', 'mmcv', 'mmpose', 'mmdeploy')
+            if importlib.util.find_spec(m) is None]
+
+
+def _locate_name(name: str, checkpoint: Optional[str], task: str,
+                 det_size: int) -> Tuple[str, str, Optional[str]]:
+    """(model file, SDK folder, keypoint set) of a model name: its published zip, or
+    its checkpoint exported (with the training stack)."""
+    if (name in DETECTOR_SIZES) != (task == 'detection'):
+        raise ModelError(f'{name!r} is a {"detector" if name in DETECTOR_SIZES else "pose"}'
+                         f' model name, given as the {task} model')
+    url = None if checkpoint else sdk_zip_url(name)
+    keypoints = None if task == 'detection' else keypoint_set_name(name)
+    if url is not None:
+        try:
+            folder = unpack_sdk_zip(hub.download(url))
+        except hub.DownloadError as e:
+            raise ModelError(f'{e}; or give an SDK folder or zip for {name!r}') from None
+        return sdk_model_file(folder), folder, keypoints
+    if NAMES[name][0] is None:
+        raise ModelError(f'{name!r} is published as an ONNX SDK zip only: give the zip or '
+                         'its folder to use other weights')
+    missing = training_stack_missing()
+    if missing:
+        raise ModelError(
+            f'{name!r} has no published ONNX SDK zip, and exporting its checkpoint needs the '
+            f'training stack ({", ".join(missing)} not installed): install it '
+            '(tools/setup_env.sh), or give an SDK folder or zip exported elsewhere')
+    config, ckpt = resolve(name, checkpoint)
+    folder = export_cached(config, ckpt, task, DETECTOR_SIZES.get(name, det_size))
+    return sdk_model_file(folder), folder, None
 
 
 # ---------------------------------------------------------------- locating a model
 
 def locate(spec: str, checkpoint: Optional[str] = None, task: str = 'pose',
            det_size: int = 640) -> Tuple[str, Optional[str]]:
-    """(model file, SDK folder or None) for what ``--pose`` / ``--det`` was given.
+    """(model file, SDK folder or None) for what ``--pose`` / ``--det`` was given."""
+    return locate_model(spec, checkpoint, task, det_size)[:2]
+
+
+def locate_model(spec: str, checkpoint: Optional[str] = None, task: str = 'pose',
+                 det_size: int = 640) -> Tuple[str, Optional[str], Optional[str]]:
+    """(model file, SDK folder or None, keypoint set a model name implies or None) for
+    what ``--pose`` / ``--det`` was given.
 
     Raises:
         FileNotFoundError: a path that does not exist.
         ModelError: a folder that is no SDK folder, a file of an unknown kind.
     """
+    named = name_of_zip(spec) if spec.endswith('.zip') and not checkpoint else None
+    if named is not None and spec.startswith(('http://', 'https://')):
+        return _locate_name(named, None, task, det_size)  # a published zip, by its URL
+    if spec.startswith(('http://', 'https://')):
+        if not spec.endswith(('.zip', ) + MODEL_FILES):
+            raise ModelError(f'{spec}: a URL must name an SDK zip or a model file')
+        try:
+            spec = hub.download(spec)
+        except hub.DownloadError as e:
+            raise ModelError(str(e)) from None
     if spec.endswith('.zip'):
         if not osp.isfile(spec):
             raise FileNotFoundError(f'SDK zip {spec} does not exist')
-        spec = unpack_sdk_zip(spec)
+        folder = unpack_sdk_zip(spec)
+        return (sdk_model_file(folder), folder,
+                keypoint_set_name(named) if named and task == 'pose' else None)
     if osp.isdir(spec):
         if not is_sdk_folder(spec):
             raise ModelError(f'{spec} is a folder but not an MMDeploy SDK folder (no '
                              'deploy.json): give the folder tools/deploy.py wrote, or a model '
                              'file')
-        return sdk_model_file(spec), spec
+        return sdk_model_file(spec), spec, None
     if spec.endswith(MODEL_FILES):
         if not osp.isfile(spec):
             raise FileNotFoundError(f'model file {spec} does not exist')
-        return spec, None
-    if spec in NAMES or spec.endswith('.py'):
-        if spec.endswith('.py') and not checkpoint:
+        return spec, None, None
+    if spec in NAMES:
+        return _locate_name(spec, checkpoint, task, det_size)
+    if spec.endswith('.py'):
+        if not checkpoint:
             raise ValueError(f'the config {spec} needs a checkpoint (--pose-checkpoint / '
                              '--det-checkpoint)')
-        if spec in NAMES and (spec in DETECTOR_SIZES) != (task == 'detection'):
-            raise ModelError(f'{spec!r} is a {"detector" if spec in DETECTOR_SIZES else "pose"}'
-                             f' model name, given as the {task} model')
         config, ckpt = resolve(spec, checkpoint)
-        folder = export_cached(config, ckpt, task, DETECTOR_SIZES.get(spec, det_size))
-        return sdk_model_file(folder), folder
+        folder = export_cached(config, ckpt, task, det_size)
+        return sdk_model_file(folder), folder, None
     if osp.exists(spec):
         raise ModelError(f'{spec} is not a model: expected an SDK folder or zip, a '
                          f'{"/".join(MODEL_FILES)} file, a config or a model name')
     raise FileNotFoundError(f'{spec!r} is neither a file, a folder nor a model name '
-                            f'({", ".join(NAMES)})')
+                            f'({name_hint(spec)})')
 
 
 def _backend_of(path: str, backend: str) -> str:
@@ -249,7 +263,8 @@ def open_pose_model(spec: str, checkpoint: Optional[str] = None, backend: str = 
         config, ckpt = resolve(spec, checkpoint)
         session = sessions.TorchSession(config, ckpt, device)
         return PoseModel(session, pose_meta_from_config(session.config), name=spec)
-    model_file, folder = locate(spec, checkpoint, 'pose')
+    model_file, folder, named_keypoints = locate_model(spec, checkpoint, 'pose')
+    keypoints = keypoints or named_keypoints
     backend = _backend_of(model_file, backend)
     if precision is None and backend != 'openvino':
         precision = 'fp32'
@@ -295,7 +310,7 @@ def open_detector(spec: str, checkpoint: Optional[str] = None, backend: str = 'o
     (fp32) or OpenVINO (``fp32`` / ``bf16``). ``size``: the letterbox size, where the
     model does not say it (a bare ONNX file) or to override it."""
     from ..runtime import sessions
-    model_file, folder = locate(spec, checkpoint, 'detection', size or 640)
+    model_file, folder, _ = locate_model(spec, checkpoint, 'detection', size or 640)
     meta = read_meta(model_file, folder, task='detection',
                      input_shape=lambda: _input_shape(model_file), size=size)
     if size and tuple(meta.input_size) != (size, size):  # asked for, over what it says

@@ -29,4 +29,4 @@ def image(name='000000196141.jpg'):
 
 @pytest.fixture(autouse=True)
 def own_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv('RTMPOSE_PLUGIN_CACHE', str(tmp_path / 'cache'))
+    monkeypatch.setenv('RTMPOSE_PLUGIN_HOME', str(tmp_path / 'cache'))

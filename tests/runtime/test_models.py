@@ -28,7 +28,7 @@ def pose_sdk(tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def own_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv('RTMPOSE_PLUGIN_CACHE', str(tmp_path / 'cache'))
+    monkeypatch.setenv('RTMPOSE_PLUGIN_HOME', str(tmp_path / 'cache'))
 
 
 def classifier(tmp_path) -> str:
