@@ -147,9 +147,10 @@ def _iter_video(source: Union[str, int], stem: str, live: bool = False,
 
 
 def draw(image: np.ndarray, result: FrameResult, keypoints: KeypointSet,
-         kpt_thr: float = 0.3) -> np.ndarray:
-    """Boxes with track IDs, then the keypoint set's skeleton and keypoints over
-    ``kpt_thr`` in its own colours (mmpose's, RGB, drawn on the BGR image)."""
+         kpt_thr: float = 0.3, boxes: bool = True) -> np.ndarray:
+    """Boxes with track IDs (unless ``boxes`` is False), then the keypoint set's skeleton
+    and keypoints over ``kpt_thr`` in its own colours (mmpose's, RGB, drawn on the BGR
+    image)."""
     out = image.copy()
     k = keypoints.num_keypoints
     link_colors = [c[::-1] for c in keypoints.link_colors] or [(0, 255, 0)]
@@ -157,10 +158,11 @@ def draw(image: np.ndarray, result: FrameResult, keypoints: KeypointSet,
     thick = max(1, round(max(image.shape[:2]) / 500))
     for inst in result.instances:
         color = tuple(int(c) for c in np.random.default_rng(inst.track_id).integers(64, 256, 3))
-        x1, y1, x2, y2 = inst.bbox.astype(int)
-        cv2.rectangle(out, (x1, y1), (x2, y2), color, thick)
-        cv2.putText(out, str(inst.track_id), (x1, max(y1 - 3, 10)), cv2.FONT_HERSHEY_SIMPLEX,
-                    0.5 * thick, color, thick, cv2.LINE_AA)
+        if boxes:
+            x1, y1, x2, y2 = inst.bbox.astype(int)
+            cv2.rectangle(out, (x1, y1), (x2, y2), color, thick)
+            cv2.putText(out, str(inst.track_id), (x1, max(y1 - 3, 10)),
+                        cv2.FONT_HERSHEY_SIMPLEX, 0.5 * thick, color, thick, cv2.LINE_AA)
         kp, sc = inst.keypoints, inst.keypoint_scores
         for j, (a, b) in enumerate(keypoints.skeleton):
             if a < k and b < k and sc[a] > kpt_thr and sc[b] > kpt_thr:

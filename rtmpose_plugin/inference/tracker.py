@@ -118,3 +118,55 @@ class Tracker:
                 track.age += 1
         self.tracks = [tr for tr in self.tracks if tr.age <= self.max_age] + new_tracks
         return ids, out
+
+
+class MainTrack:
+    """One main person kept under one ID (0) across a stream: chosen when none is held,
+    as the largest box or the box nearest the image centre, then followed by its track
+    ID for as long as the tracker keeps it; a new main person is chosen only when that
+    track is gone.
+
+    Works on the pipeline's :class:`~rtmpose_plugin.inference.FrameResult`; needs the
+    pipeline's tracking on.
+    """
+    RULES = ('largest', 'central')
+
+    def __init__(self, rule: str = 'largest') -> None:
+        if rule not in self.RULES:
+            raise ValueError(f'rule must be one of {", ".join(self.RULES)}, got {rule!r}')
+        self.rule = rule
+        self.held: Optional[int] = None
+
+    def reset(self) -> None:
+        self.held = None
+
+    def _pick(self, instances, image_shape) -> int:
+        boxes = np.array([i.bbox for i in instances], np.float64).reshape(-1, 4)
+        if self.rule == 'largest':
+            key = (boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])
+        else:
+            h, w = image_shape[:2]
+            centres = (boxes[:, :2] + boxes[:, 2:]) / 2
+            key = -np.hypot((centres[:, 0] - w / 2) / w, (centres[:, 1] - h / 2) / h)
+        return int(np.argmax(key))
+
+    def select(self, frame, image_shape):
+        """``frame`` with only the main person, its track ID replaced by 0 (a copy; no
+        one when the frame has no one)."""
+        import copy
+        instances = frame.instances
+        ids = [i.track_id for i in instances]
+        if not instances:
+            chosen = None
+        elif self.held in ids:
+            chosen = instances[ids.index(self.held)]
+        else:
+            chosen = instances[self._pick(instances, image_shape)]
+            self.held = chosen.track_id
+        out = copy.copy(frame)
+        out.instances = []
+        if chosen is not None:
+            main = copy.copy(chosen)
+            main.track_id = 0
+            out.instances = [main]
+        return out

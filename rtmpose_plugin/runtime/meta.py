@@ -65,6 +65,38 @@ class KeypointSet:
     def sigma_array(self) -> np.ndarray:
         return np.asarray(self.sigmas, np.float64)
 
+    def parts(self) -> Dict[str, List[int]]:
+        """Named groups of keypoint indices, from the keypoint names alone (so every set
+        is treated alike): ``left_hand`` / ``right_hand`` (hand root and fingers),
+        ``face`` (``face-N`` landmarks), ``feet`` (toes and heels) and ``body`` (the
+        rest) on whole-body sets such as COCO-WholeBody and Halpe; ``hand`` on a hand
+        set, ``face`` on a face set (landmarks only); ``all`` always."""
+        fingers = ('hand_root', 'thumb', 'forefinger', 'middle_finger', 'ring_finger',
+                   'pinky_finger')
+        groups: Dict[str, List[int]] = {}
+
+        def side_hand(n: str) -> Optional[str]:
+            for side in ('left', 'right'):
+                if n.startswith(side + '_') and any(f in n for f in fingers):
+                    return f'{side}_hand'
+            return None
+
+        for i, n in enumerate(self.names):
+            low = n.lower()
+            if side_hand(low):
+                group = side_hand(low)
+            elif low == 'wrist' or any(low.startswith(f) for f in fingers):
+                group = 'hand'
+            elif low.startswith('face-') or low.startswith('kpt-'):
+                group = 'face'
+            elif 'toe' in low or 'heel' in low:
+                group = 'feet'
+            else:
+                group = 'body'
+            groups.setdefault(group, []).append(i)
+        groups['all'] = list(range(len(self.names)))
+        return groups
+
     def check(self) -> 'KeypointSet':
         """Raises ModelError where the lists disagree in length or index out of range."""
         k = len(self.names)

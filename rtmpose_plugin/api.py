@@ -1,0 +1,196 @@
+"""The Python front door: :class:`RTMPose`, a pose model and a person detector opened
+from a name, file, SDK folder, zip (or its URL) or config, run as the CLI runs them.
+
+    from rtmpose_plugin import RTMPose
+    model = RTMPose('body', det='rtmdet-nano')      # names: `rtmpose models`
+    result = model(image)                           # one frame: a PoseResult
+    result.keypoints, result.scores                 # (N, K, 2) image pixels, (N, K)
+    for result in model.stream('video.mp4'):        # or a folder, an image, a camera index
+        ...
+
+========================  ===========================================================
+``pose`` / ``det``        a model name, an SDK folder or zip (path or URL), a model
+                          file (``.onnx``, ``.xml``, ``.param``, ``.engine``) or a config
+                          with ``pose_checkpoint`` / ``det_checkpoint``
+``backend``/``precision`` ``auto`` (the fastest on this CPU, said in one line), or one
+                          of ``tools/pose.py --backend`` / ``--precision``
+``track``                 ``True``: track IDs; ``'main'``: one main person (the largest,
+                          or with ``main='central'`` the most central) kept under ID 0;
+                          ``False``: none
+``stream(source)``        a generator of one :class:`PoseResult` per frame
+========================  ===========================================================
+
+Successive calls are successive frames of one stream (track IDs, the detector every
+``det_interval`` frames, smoothing); :meth:`RTMPose.reset` starts a new one, and
+:meth:`RTMPose.stream` does so itself.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Dict, Iterator, List, Optional, Tuple, Union
+
+import numpy as np
+
+from .inference.cli import open_models
+from .inference.pipeline import FrameResult, PosePipeline
+from .inference.runner import draw, iter_frames
+from .inference.tracker import MainTrack
+from .runtime.meta import KeypointSet
+
+__all__ = ['RTMPose', 'PoseResult']
+
+logger = logging.getLogger('rtmpose_plugin.pose')  # the CLI's: which backend, what was assumed
+
+
+class PoseResult:
+    """The people found in one frame.
+
+    Attributes:
+        boxes: (N, 4) x1 y1 x2 y2 in image pixels.
+        box_scores: (N, ) the pose scores (box score x mean visible keypoint score).
+        keypoints: (N, K, 2) x, y in image pixels.
+        scores: (N, K) keypoint scores.
+        track_ids: (N, ) int.
+        keypoint_set: the model's :class:`~rtmpose_plugin.runtime.KeypointSet`.
+        name: the frame's name (file name, or ``<video>_<index>``); ``error``: why a frame
+            of a stream could not be read (then no people), else None.
+        frame: the pipeline's :class:`~rtmpose_plugin.inference.FrameResult`.
+    """
+
+    def __init__(self, frame: FrameResult, keypoint_set: KeypointSet, name: str = '',
+                 error: Optional[str] = None, kpt_thr: float = 0.3) -> None:
+        self.frame, self.keypoint_set, self.name, self.error = frame, keypoint_set, name, error
+        self.kpt_thr = kpt_thr
+        inst = frame.instances
+        k = keypoint_set.num_keypoints
+        self.boxes = np.array([i.bbox for i in inst], np.float32).reshape(-1, 4)
+        self.box_scores = np.array([i.score for i in inst], np.float32)
+        self.keypoints = np.array([i.keypoints for i in inst], np.float32).reshape(-1, k, 2)
+        self.scores = np.array([i.keypoint_scores for i in inst], np.float32).reshape(-1, k)
+        self.track_ids = np.array([i.track_id for i in inst], np.int64)
+
+    def __len__(self) -> int:
+        return len(self.boxes)
+
+    def __repr__(self) -> str:
+        return (f'PoseResult({self.name!r}: {len(self)} people, '
+                f'{self.keypoint_set.num_keypoints} {self.keypoint_set.name} keypoints)')
+
+    @property
+    def parts(self) -> List[str]:
+        """The part names :meth:`part` takes for this keypoint set."""
+        return list(self.keypoint_set.parts())
+
+    def part(self, name: str) -> Tuple[np.ndarray, np.ndarray]:
+        """(keypoints (N, P, 2), scores (N, P)) of a named part (:attr:`parts`):
+        ``left_hand``, ``right_hand``, ``face``, ``feet``, ``body``, ``hand``, ``all``.
+
+        Raises:
+            KeyError: a part this keypoint set does not have (the message lists them).
+        """
+        parts = self.keypoint_set.parts()
+        if name not in parts:
+            raise KeyError(f'the {self.keypoint_set.name} keypoint set has no part {name!r}; '
+                           f'it has {", ".join(parts)}')
+        idx = parts[name]
+        return self.keypoints[:, idx], self.scores[:, idx]
+
+    def plot(self, image: np.ndarray) -> np.ndarray:
+        """``image`` (BGR) with the boxes, track IDs and skeletons drawn on a copy."""
+        return draw(image, self.frame, self.keypoint_set, self.kpt_thr)
+
+    def to_json(self) -> dict:
+        return dict(name=self.name, **self.frame.to_json())
+
+
+class RTMPose:
+    """A top-down pose estimator: a detector, then RTMPose on every box (batched).
+
+    Args:
+        pose: See the module note (default ``body``: RTMPose-m on Body8, COCO keypoints).
+        det: The detector (default ``rtmdet-nano``); None when boxes are always given.
+        backend, precision, device, threads: As ``tools/pose.py``'s options.
+        pose_checkpoint, det_checkpoint: For a config (or to override a name's).
+        keypoints: The keypoint set of a foreign pose model that does not say it.
+        calibration: int8 calibration data (a folder laid out like the sample data).
+        det_size: The detector's input size, where the model does not say it.
+        det_interval, det_thr, kpt_thr, nms_thr, redetect_iou, max_batch: As
+            :class:`~rtmpose_plugin.inference.PosePipeline`'s.
+        smoothing: One-Euro filter arguments, ``True`` for the CLI's (min_cutoff 1,
+            beta 0.02), or None / False for none.
+        track: ``True``, ``'main'`` or ``False`` (see the module note).
+        main: For ``track='main'``: ``'largest'`` or ``'central'``.
+
+    Raises:
+        FileNotFoundError, ValueError (``ModelError``, ``InputError``), RuntimeError:
+            one line each, as the CLI prints them.
+    """
+
+    def __init__(self, pose: str = 'body', det: Optional[str] = 'rtmdet-nano', *,
+                 backend: str = 'auto', precision: str = 'auto', device: str = 'cpu',
+                 threads: int = 0, pose_checkpoint: Optional[str] = None,
+                 det_checkpoint: Optional[str] = None, keypoints: Optional[str] = None,
+                 calibration: Optional[str] = None, det_size: Optional[int] = None,
+                 det_interval: int = 1, det_thr: float = 0.5, kpt_thr: float = 0.3,
+                 nms_thr: float = 0.9, redetect_iou: Optional[float] = None,
+                 smoothing: Union[None, bool, Dict] = None, track: Union[bool, str] = True,
+                 main: str = 'largest', max_batch: int = 64) -> None:
+        if track not in (True, False, 'main'):
+            raise ValueError(f"track must be True, False or 'main', got {track!r}")
+        if main not in MainTrack.RULES:
+            raise ValueError(f'main must be one of {", ".join(MainTrack.RULES)}, got {main!r}')
+        if smoothing is True:
+            smoothing = dict(min_cutoff=1.0, beta=0.02)
+        self.pose_model, self.detector, self.backend, self.precision = open_models(
+            pose, det, backend, precision, device, threads, pose_checkpoint, det_checkpoint,
+            keypoints, calibration, det_size, log=logger)
+        self.pipeline = PosePipeline(self.pose_model, self.detector, det_interval=det_interval,
+                                     det_score_thr=det_thr, kpt_thr=kpt_thr, nms_thr=nms_thr,
+                                     smoothing=smoothing or None, track=bool(track),
+                                     redetect_iou=redetect_iou, max_batch=max_batch)
+        self.main = MainTrack(main) if track == 'main' else None
+
+    @property
+    def keypoint_set(self) -> KeypointSet:
+        return self.pose_model.keypoints
+
+    def reset(self) -> None:
+        """Start a new stream: tracks, the detection schedule and filters forgotten."""
+        self.pipeline.reset()
+        if self.main is not None:
+            self.main.reset()
+
+    def _result(self, frame: FrameResult, image_shape, name: str = '',
+                error: Optional[str] = None) -> PoseResult:
+        if self.main is not None:
+            frame = self.main.select(frame, image_shape)
+        return PoseResult(frame, self.keypoint_set, name, error, self.pipeline.kpt_thr)
+
+    def __call__(self, image: np.ndarray, boxes: Optional[np.ndarray] = None,
+                 timestamp: Optional[float] = None) -> PoseResult:
+        """The people in one frame (BGR, as OpenCV reads it; any dtype the pipeline
+        takes). ``boxes``: (N, 4 or 5) to use instead of the detector."""
+        frame = self.pipeline(image, boxes=boxes, timestamp=timestamp)
+        return self._result(frame, np.shape(image))
+
+    def stream(self, source: Union[str, int], max_frames: Optional[int] = None,
+               reference: Optional[str] = None) -> Iterator[PoseResult]:
+        """One :class:`PoseResult` per frame of an image, a folder of images, a video or a
+        camera index (a camera runs until the caller stops iterating). A frame that cannot
+        be read gives a result with ``error`` set and no people."""
+        from .inference.errors import InputError
+        self.reset()
+        count = 0
+        for name, image, t, error in iter_frames(source, reference=reference):
+            if max_frames is not None and count >= max_frames:
+                return
+            if error is None:
+                try:
+                    frame = self.pipeline(image, timestamp=t)
+                except InputError as e:
+                    error = str(e)
+            if error is not None:
+                yield PoseResult(FrameResult(count), self.keypoint_set, name, error)
+            else:
+                yield self._result(frame, image.shape, name)
+            count += 1
