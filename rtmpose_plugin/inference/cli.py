@@ -1,4 +1,6 @@
-"""``tools/pose.py``: pose estimation over images, folders, videos or a camera.
+"""The options of ``rtmpose pose`` / ``tools/pose.py`` (pose estimation over images,
+folders, videos or a camera), and the one opener of models that it and the API use;
+the command itself is :func:`rtmpose_plugin.console.pose_main`.
 
     python tools/pose.py INPUT --pose MODEL [--det DETECTOR | --bundled-dets DETS ANN]
         [--det-interval K] [--backend auto|onnxruntime|openvino|ncnn|tensorrt|pytorch]
@@ -87,35 +89,40 @@ def choose_backend(backend: str, precision: str, calibration: Optional[str] = No
     return backend, precision, reason
 
 
-def open_models(args):
-    """(pose model, detector or None, backend, precision) for the parsed arguments."""
+def open_models(pose: str, det: Optional[str] = None, backend: str = 'auto',
+                precision: str = 'auto', device: str = 'cpu', threads: int = 0,
+                pose_checkpoint: Optional[str] = None, det_checkpoint: Optional[str] = None,
+                keypoints: Optional[str] = None, calibration: Optional[str] = None,
+                det_size: Optional[int] = None, log=None):
+    """(pose model, detector or None, backend, precision): the one opener of the CLI
+    and the API. ``backend`` / ``precision`` ``auto`` pick as :func:`choose_backend`
+    does and say which in one line; the detector follows on the same backend."""
     from .models import open_detector, open_pose_model
-    backend, precision, reason = choose_backend(args.backend, args.precision,
-                                                args.calibration, args.pose, args.device)
-    logger.info(f'backend: {backend} {precision} ({reason})')
-    calibration = None
-    if args.calibration:
+    log = log or logger
+    backend, precision, reason = choose_backend(backend, precision, calibration, pose, device)
+    log.info(f'backend: {backend} {precision} ({reason})')
+    crops = None
+    if calibration:
         from ..datasets.samples import calibration_crops
-        calibration = functools.partial(calibration_crops, args.calibration)
-    pose = open_pose_model(args.pose, args.pose_checkpoint, backend, precision, args.device,
-                           args.threads, args.keypoints, calibration,
-                           calibration_id=osp.abspath(args.calibration or ''))
-    for note in pose.meta.assumed:
-        logger.warning(f'pose model: assumed {note}')
+        crops = functools.partial(calibration_crops, calibration)
+    pose_model = open_pose_model(pose, pose_checkpoint, backend, precision, device, threads,
+                                 keypoints, crops, calibration_id=osp.abspath(calibration or ''))
+    for note in pose_model.meta.assumed:
+        log.warning(f'pose model: assumed {note}')
     detector = None
-    if args.det:
+    if det:
         det_backend = 'openvino' if backend == 'openvino' else 'onnxruntime'
         det_precision = 'fp32'
         if det_backend == 'openvino':
             from ..runtime.cpu import capabilities_allow
             det_precision = precision if precision in ('fp32', 'bf16') else (
                 'bf16' if capabilities_allow('openvino', 'bf16') else 'fp32')
-        detector = open_detector(args.det, args.det_checkpoint, det_backend, det_precision,
-                                 args.device if det_backend == 'onnxruntime' else 'cpu',
-                                 args.threads, args.det_size)
+        detector = open_detector(det, det_checkpoint, det_backend, det_precision,
+                                 device if det_backend == 'onnxruntime' else 'cpu', threads,
+                                 det_size)
         for note in detector.meta.assumed:
-            logger.warning(f'detector: assumed {note}')
-    return pose, detector, backend, pose.precision
+            log.warning(f'detector: assumed {note}')
+    return pose_model, detector, backend, pose_model.precision
 
 
 def parser() -> argparse.ArgumentParser:
@@ -161,80 +168,6 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def main(argv: Optional[Sequence[str]] = None) -> dict:
-    """Run the CLI; returns the run's summary."""
-    p = parser()
-    args = p.parse_args(argv)
-    if not args.det and not args.bundled_dets:
-        p.error('give a detector (--det) or bundled detections (--bundled-dets)')
-    if args.det_interval < 1:
-        p.error(f'--det-interval must be >= 1, got {args.det_interval}')
-
-    from .pipeline import PosePipeline
-    from .runner import check_out_dir, check_source, coco_detections, run
-    try:
-        choose_backend(args.backend, args.precision, args.calibration, args.pose, args.device)
-    except ValueError as e:
-        p.error(str(e))
-    check_source(args.input, args.reference)  # the input and --out first: nothing is opened or made before
-    check_out_dir(args.out)
-    pose, detector, backend, precision = open_models(args)
-    boxes_for = coco_detections(*args.bundled_dets, score_thr=args.det_thr) \
-        if args.bundled_dets else None
-    pipeline = PosePipeline(pose, detector, det_interval=args.det_interval,
-                            det_score_thr=args.det_thr, kpt_thr=args.kpt_thr,
-                            smoothing=None if args.no_smooth else dict(min_cutoff=1.0,
-                                                                      beta=0.02),
-                            track=not args.no_track, redetect_iou=args.redetect_iou)
-    summary = run(pipeline, args.input, args.out, boxes_for=boxes_for,
-                  progress=not args.no_progress, max_frames=args.max_frames,
-                  reference=args.reference)
-    summary.update(backend=backend, precision=precision, keypoints=pose.keypoints.name,
-                   num_keypoints=pose.num_keypoints)
-    return summary
-
-
 #: what the CLI reports as one line rather than a traceback (a refused checkpoint is a
 #: pickle.UnpicklingError)
 EXPECTED_ERRORS = (FileNotFoundError, ValueError, RuntimeError, pickle.UnpicklingError)
-
-
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt(f'signal {signum}')
-
-
-def run_cli(argv: Optional[Sequence[str]] = None) -> Tuple[int, str]:
-    """``tools/pose.py``: (exit code, the line to print).
-
-    0 and the run's summary; 1 and an expected error as one line (a missing file, a model
-    that is not what it should be, a bad value; :class:`~.errors.InputError` and
-    :class:`~rtmpose_plugin.runtime.ModelError` are ValueErrors), or with ``--debug`` the
-    error raised; 130 when interrupted (Ctrl-C, or SIGTERM as ``timeout``, systemd and
-    ``docker stop`` send, handled alike: results flushed, the video finalised); usage
-    errors exit 2 (argparse).
-    """
-    import signal
-    import threading
-    previous = None
-    if threading.current_thread() is threading.main_thread():
-        previous = signal.signal(signal.SIGTERM, _interrupt)
-    try:
-        summary = main(argv)
-    except KeyboardInterrupt:
-        return 130, 'interrupted before the run started; nothing was written'
-    except EXPECTED_ERRORS as e:
-        if argv is not None and '--debug' in argv:
-            raise
-        return 1, f'error: {e}'
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
-    line = (f"{summary['frames']} frames, {summary['people']} people "
-            f"({summary['num_keypoints']} {summary['keypoints']} keypoints each), "
-            f"{summary['errors']} unreadable, {summary['fps']} frames/s -> "
-            f"{summary['results']}")
-    if summary.get('video_note'):
-        line += f"; {summary['video_note']}"
-    if summary.get('interrupted'):
-        return 130, f'interrupted: {line}'
-    return 0, line

@@ -7,7 +7,7 @@ import os.path as osp
 import numpy as np
 import pytest
 
-from rtmpose_plugin.inference.cli import main
+from rtmpose_plugin.console import pose_main as main
 
 from ..conftest import SHARED_DATA, shared
 
@@ -89,7 +89,7 @@ def test_cli_needs_a_detector_or_boxes(onnx_model, tmp_path):
 
 
 def test_a_model_that_is_not_a_pose_model_is_a_one_line_error(tmp_path):
-    from rtmpose_plugin.inference.cli import run_cli
+    from rtmpose_plugin.console import run_pose as run_cli
     det = shared('models', 'rtmdet-nano-person')
     code, line = run_cli([shared('coco', '000000196141.jpg'), '--pose', det, '--det', det,
                           '--out', str(tmp_path / 'o'), '--no-progress'])

@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from rtmpose_plugin.inference.cli import main
+from rtmpose_plugin.console import pose_main as main
 from rtmpose_plugin.runtime import keypoint_set
 
 from ..conftest import random_checkpoint, shared

@@ -1,0 +1,204 @@
+"""The ``rtmpose`` command (``[project.scripts]``), and ``tools/pose.py``'s.
+
+    rtmpose pose INPUT --pose MODEL --det DETECTOR [...]   # tools/pose.py's options
+    rtmpose models [WORD]                                   # the model names
+    rtmpose download NAME...                                # fetch published zips ahead
+    rtmpose deploy CONFIG CHECKPOINT [...]                  # tools/deploy.py (training stack)
+
+``pose``, ``models`` and ``download`` run on the runtime-only install. Exit codes: 0 done,
+1 an expected error said in one line (``--debug`` for the traceback), 2 usage, 130
+interrupted.
+"""
+from __future__ import annotations
+
+import logging
+import sys
+from typing import List, Optional, Sequence, Tuple
+
+from .inference.cli import EXPECTED_ERRORS, choose_backend, parser
+
+__all__ = ['main', 'pose_main', 'run_pose']
+
+
+def pose_main(argv: Optional[Sequence[str]] = None) -> dict:
+    """``rtmpose pose``: the pipeline of an :class:`~rtmpose_plugin.api.RTMPose` over the
+    input, written as it goes (:func:`rtmpose_plugin.inference.run`); returns the run's
+    summary. The input and ``--out`` are checked before any model is opened."""
+    from .api import RTMPose
+    from .inference.runner import check_out_dir, check_source, coco_detections, run
+    p = parser()
+    args = p.parse_args(argv)
+    if not args.det and not args.bundled_dets:
+        p.error('give a detector (--det) or bundled detections (--bundled-dets)')
+    if args.det_interval < 1:
+        p.error(f'--det-interval must be >= 1, got {args.det_interval}')
+    try:
+        choose_backend(args.backend, args.precision, args.calibration, args.pose, args.device)
+    except ValueError as e:
+        p.error(str(e))
+    check_source(args.input, args.reference)  # nothing is opened or made before these
+    check_out_dir(args.out)
+    model = RTMPose(args.pose, args.det, backend=args.backend, precision=args.precision,
+                    device=args.device, threads=args.threads,
+                    pose_checkpoint=args.pose_checkpoint, det_checkpoint=args.det_checkpoint,
+                    keypoints=args.keypoints, calibration=args.calibration,
+                    det_size=args.det_size, det_interval=args.det_interval,
+                    det_thr=args.det_thr, kpt_thr=args.kpt_thr,
+                    redetect_iou=args.redetect_iou, smoothing=not args.no_smooth,
+                    track=not args.no_track)
+    boxes_for = coco_detections(*args.bundled_dets, score_thr=args.det_thr) \
+        if args.bundled_dets else None
+    summary = run(model.pipeline, args.input, args.out, boxes_for=boxes_for,
+                  progress=not args.no_progress, max_frames=args.max_frames,
+                  reference=args.reference)
+    summary.update(backend=model.backend, precision=model.precision,
+                   keypoints=model.keypoint_set.name,
+                   num_keypoints=model.keypoint_set.num_keypoints)
+    return summary
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f'signal {signum}')
+
+
+def run_pose(argv: Optional[Sequence[str]] = None) -> Tuple[int, str]:
+    """``rtmpose pose`` / ``tools/pose.py``: (exit code, the line to print).
+
+    0 and the run's summary; 1 and an expected error as one line (a missing file, a model
+    that is not what it should be, a bad value, a failed download), or with ``--debug``
+    the error raised; 130 when interrupted (Ctrl-C, or SIGTERM as ``timeout``, systemd and
+    ``docker stop`` send, handled alike: results flushed, the video finalised); usage
+    errors exit 2 (argparse).
+    """
+    import signal
+    import threading
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        summary = pose_main(argv)
+    except KeyboardInterrupt:
+        return 130, 'interrupted before the run started; nothing was written'
+    except EXPECTED_ERRORS as e:
+        if argv is not None and '--debug' in argv:
+            raise
+        return 1, f'error: {e}'
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    line = (f"{summary['frames']} frames, {summary['people']} people "
+            f"({summary['num_keypoints']} {summary['keypoints']} keypoints each), "
+            f"{summary['errors']} unreadable, {summary['fps']} frames/s -> "
+            f"{summary['results']}")
+    if summary.get('video_note'):
+        line += f"; {summary['video_note']}"
+    if summary.get('interrupted'):
+        return 130, f'interrupted: {line}'
+    return 0, line
+
+
+def model_rows(word: str = '') -> List[str]:
+    """``rtmpose models``: one line per model name: task, keypoint set, config, and
+    whether a published ONNX SDK zip opens it without the training stack."""
+    from . import zoo
+    rows = []
+    for name in sorted(zoo.NAMES):
+        config = zoo.NAMES[name][0] or '(zip only)'
+        if word and word not in name and word not in config:
+            continue
+        task = 'detection' if zoo.is_detector(name) else 'pose'
+        kset = zoo.keypoint_set_name(name) if task == 'pose' else 'person' if \
+            'hand' not in name else 'hand'
+        route = 'zip' if zoo.sdk_zip_url(name) else 'export' if zoo.official_url(name) \
+            else 'no checkpoint'
+        rows.append(f'{name:24s} {task:9s} {kset or "?":20s} {route:13s} {config}')
+    return rows
+
+
+def _models(argv: Sequence[str]) -> int:
+    import argparse
+    p = argparse.ArgumentParser(prog='rtmpose models', description='The model names '
+                                '(--pose / --det / the API). route: zip = a published ONNX SDK '
+                                'zip (no training stack), export = the official checkpoint '
+                                'exported (training stack)')
+    p.add_argument('word', nargs='?', default='', help='only names or configs containing it')
+    args = p.parse_args(argv)
+    rows = model_rows(args.word)
+    print(f'{"name":24s} {"task":9s} {"keypoints":20s} {"route":13s} config')
+    print('\n'.join(rows))
+    return 0 if rows else 1
+
+
+def _download(argv: Sequence[str]) -> int:
+    import argparse
+
+    from . import hub, zoo
+    p = argparse.ArgumentParser(prog='rtmpose download',
+                                description='Fetch the published ONNX SDK zip of each name '
+                                'into the cache ($RTMPOSE_PLUGIN_HOME), for offline use')
+    p.add_argument('names', nargs='+')
+    args = p.parse_args(argv)
+    for name in args.names:
+        if name not in zoo.NAMES:
+            p.error(zoo.unknown_name_message(name))
+        if zoo.sdk_zip_url(name) is None:
+            p.error(f'{name!r} has no published ONNX SDK zip (its checkpoint is exported '
+                    'with the training stack on first use)')
+    for name in args.names:
+        try:
+            path = hub.unpack_sdk_zip(hub.download(zoo.sdk_zip_url(name)))
+        except (hub.DownloadError, ValueError) as e:
+            print(f'error: {e}', file=sys.stderr)
+            return 1
+        print(f'{name}: {path}')
+    return 0
+
+
+def _deploy(argv: Sequence[str]) -> int:
+    from .inference.models import training_stack_missing
+    missing = training_stack_missing()
+    if missing:
+        print(f'error: rtmpose deploy exports with the training stack ({", ".join(missing)} '
+              'not installed): install it (tools/setup_env.sh)', file=sys.stderr)
+        return 1
+    from .deploy.cli import main as deploy_main
+    for name, path in deploy_main(argv).items():
+        print(f'{name}: {path}')
+    return 0
+
+
+COMMANDS = {'pose': 'pose estimation over images, folders, videos or a camera',
+            'models': 'list the model names',
+            'download': 'fetch published models into the cache',
+            'deploy': 'export a config and checkpoint to a backend (training stack)'}
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """The ``rtmpose`` command; returns its exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    usage = 'usage: rtmpose {' + ','.join(COMMANDS) + '} ...\n\n' + '\n'.join(
+        f'  {c:9s} {h}' for c, h in COMMANDS.items())
+    if not argv or argv[0] in ('-h', '--help'):
+        print(usage)
+        return 0 if argv else 2
+    command, rest = argv[0], argv[1:]
+    if command not in COMMANDS:
+        import difflib
+        close = difflib.get_close_matches(command, list(COMMANDS), n=1)
+        print(f'rtmpose: unknown command {command!r}' +
+              (f' (did you mean {close[0]!r}?)' if close else '') + '\n' + usage,
+              file=sys.stderr)
+        return 2
+    try:
+        if command == 'pose':
+            logging.basicConfig(level=logging.INFO, format='%(message)s')
+            code, line = run_pose(rest)
+            print(line, file=sys.stderr if code else sys.stdout)
+            return code
+        return {'models': _models, 'download': _download, 'deploy': _deploy}[command](rest)
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == '__main__':
+    sys.exit(main())
