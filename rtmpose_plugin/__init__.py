@@ -21,7 +21,6 @@ mmpose's is used (an import hook), so ``Config.fromfile`` of one of our configs 
 Our classes are also reachable as attributes (``rtmpose_plugin.RTMSimCCHead``), which
 registers them on first use; so are the API's (``rtmpose_plugin.Body``).
 """
-import importlib.abc as _abc
 import sys as _sys
 
 __version__ = '0.1.0'
@@ -56,7 +55,7 @@ def _register_now_or_soon() -> None:
         from . import register  # noqa: F401  (the stack fixes, then our modules)
 
 
-class _RegisterAfterMMPose(_abc.MetaPathFinder):
+class _RegisterAfterMMPose:  # a sys.meta_path finder (importlib.abc costs 20 ms to import)
     """Registers our modules right after ``mmpose/__init__.py`` has run, the first time
     mmpose is imported in this process (then leaves ``sys.meta_path``); with ``waiting``
     (our modules mid-import then), at the first import of anything once they are done."""
@@ -80,7 +79,7 @@ class _RegisterAfterMMPose(_abc.MetaPathFinder):
         return spec
 
 
-class _ThenRegister(_abc.Loader):
+class _ThenRegister:  # an importlib loader
     """mmpose's own loader, then our registration (everything else is the loader's)."""
 
     def __init__(self, loader):

@@ -24,9 +24,7 @@ import os
 import os.path as osp
 import shutil
 import tempfile
-import urllib.error
 import urllib.parse
-import urllib.request
 import zipfile
 from typing import Callable, Iterator, Optional
 
@@ -112,6 +110,8 @@ def _check_zip(path: str, url: str) -> None:
 
 def _fetch(url: str, part: str, progress: bool, timeout: float) -> None:
     """The body of ``url`` into ``part``, checked against its Content-Length."""
+    import urllib.error
+    import urllib.request  # here: 40 ms to import, and most runs download nothing
     try:
         response = urllib.request.urlopen(url, timeout=timeout)
     except urllib.error.HTTPError as e:

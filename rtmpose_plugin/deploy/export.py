@@ -27,11 +27,11 @@ from typing import Dict, Optional, Sequence
 import numpy as np
 
 from ..runtime.meta import ModelMeta, embedded_meta
+from ..runtime.sessions import EXPORT_PRECISIONS
 from .meta import detector_meta_from_config, embed_meta, pose_meta_from_config
 
-#: what each backend is exported in
-PRECISIONS = dict(onnxruntime=('fp32', 'fp16', 'int8'), ncnn=('fp32', 'fp16'),
-                  tensorrt=('fp32', 'fp16'), openvino=('fp32', 'bf16', 'int8'))
+#: what each backend is exported in (the runtime's table: what it runs)
+PRECISIONS = EXPORT_PRECISIONS
 
 
 def deploy_config_name(backend: str, precision: str, input_size: Sequence[int],

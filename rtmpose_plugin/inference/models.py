@@ -29,9 +29,9 @@ from typing import Callable, Optional, Sequence, Tuple
 
 import numpy as np
 
-from ..deploy.export import PRECISIONS as EXPORT_PRECISIONS
 from ..runtime.meta import (ModelError, ModelMeta, is_sdk_folder, read_meta, sdk_model_file)
 from ..runtime.models import Detector, PoseModel
+from ..runtime.sessions import EXPORT_PRECISIONS
 from .. import hub
 from ..zoo import (DETECTOR_SIZES, NAMES, keypoint_set_name, name_of_zip, resolve,
                    name_hint, sdk_zip_url)
@@ -271,8 +271,13 @@ def open_pose_model(spec: str, checkpoint: Optional[str] = None, backend: str = 
     if precision is not None and precision not in PRECISIONS[backend]:
         raise ValueError(f'{backend} has no {precision}; it has '
                          f'{", ".join(PRECISIONS[backend])}')
+    # ONNX Runtime fp32 runs the file as it is: its session is opened once, and a bare
+    # file's input shape read from it rather than from a second session
+    session = sessions.OnnxRuntimeSession(model_file, device, threads) \
+        if backend == 'onnxruntime' and precision == 'fp32' else None
     meta = read_meta(model_file, folder, keypoints, 'pose',
-                     input_shape=lambda: _input_shape(model_file))
+                     input_shape=(lambda: session.input_shape) if session else
+                     (lambda: _input_shape(model_file)))
     name = folder or model_file
     if model_file.endswith('.onnx') and (precision in ('fp16', 'int8')):
         if precision == 'int8' and calibration is None:
@@ -281,18 +286,25 @@ def open_pose_model(spec: str, checkpoint: Optional[str] = None, backend: str = 
         model_file = _convert(model_file, meta, backend, precision,
                               (lambda: calibration(meta.input_size)) if calibration else None,
                               calibration_id)
+    if session is None:
+        session = _pose_session(model_file, backend, precision, device, threads)
+    return PoseModel(session, meta, name=name)
+
+
+def _pose_session(model_file: str, backend: str, precision: Optional[str], device: str,
+                  threads: int):
+    from ..runtime import sessions
     if backend == 'onnxruntime':
         session = sessions.OnnxRuntimeSession(model_file, device, threads)
         if precision == 'int8':  # a QDQ model: float inputs and outputs
             session.precision = 'int8'
-    elif backend == 'openvino':
-        session = sessions.OpenVINOSession(model_file, precision, threads, device=device)
-    elif backend == 'ncnn':
-        session = sessions.NcnnSession(model_file, threads=threads, fp16=precision == 'fp16',
-                                       device=device)
-    else:
-        session = sessions.TensorRTSession(model_file, device)
-    return PoseModel(session, meta, name=name)
+        return session
+    if backend == 'openvino':
+        return sessions.OpenVINOSession(model_file, precision, threads, device=device)
+    if backend == 'ncnn':
+        return sessions.NcnnSession(model_file, threads=threads, fp16=precision == 'fp16',
+                                    device=device)
+    return sessions.TensorRTSession(model_file, device)
 
 
 def _input_shape(model_file: str):
@@ -311,8 +323,14 @@ def open_detector(spec: str, checkpoint: Optional[str] = None, backend: str = 'o
     model does not say it (a bare ONNX file) or to override it."""
     from ..runtime import sessions
     model_file, folder, _ = locate_model(spec, checkpoint, 'detection', size or 640)
+    if backend not in ('onnxruntime', 'openvino'):
+        raise ValueError(f'the detector runs on onnxruntime or openvino, not {backend}')
+    # on ONNX Runtime the session is opened once, and a bare file's shape read from it
+    session = sessions.OnnxRuntimeSession(model_file, device, threads) \
+        if backend == 'onnxruntime' else None
     meta = read_meta(model_file, folder, task='detection',
-                     input_shape=lambda: _input_shape(model_file), size=size)
+                     input_shape=(lambda: session.input_shape) if session else
+                     (lambda: _input_shape(model_file)), size=size)
     if size and tuple(meta.input_size) != (size, size):  # asked for, over what it says
         meta = replace(meta, input_size=(size, size),
                        assumed=meta.assumed + [f'input {size}x{size} (asked for)'])
@@ -321,9 +339,5 @@ def open_detector(spec: str, checkpoint: Optional[str] = None, backend: str = 'o
         # a static input: OpenVINO runs RTMDet-nano much faster than with a dynamic one
         session = sessions.OpenVINOSession(model_file, precision, threads,
                                            input_shape=(1, 3, h, w), device=device)
-    elif backend == 'onnxruntime':
-        session = sessions.OnnxRuntimeSession(model_file, device, threads)
-    else:
-        raise ValueError(f'the detector runs on onnxruntime or openvino, not {backend}')
     return Detector(session, meta, name=folder or model_file)
 

@@ -26,6 +26,12 @@ from .meta import ModelError
 
 Shape = Tuple[Optional[int], ...]
 
+#: backend -> the precisions its models are made in (by :mod:`rtmpose_plugin.deploy`) and
+#: run in here
+EXPORT_PRECISIONS: Dict[str, Tuple[str, ...]] = dict(
+    onnxruntime=('fp32', 'fp16', 'int8'), ncnn=('fp32', 'fp16'), tensorrt=('fp32', 'fp16'),
+    openvino=('fp32', 'bf16', 'int8'))
+
 #: the precision recorded in an OpenVINO IR by ``deploy.openvino.to_openvino``
 PRECISION_RT_INFO = ['rtmpose_plugin', 'precision']
 _OV_HINT = dict(fp32='f32', bf16='bf16', int8='f32')
@@ -92,6 +98,9 @@ class OnnxRuntimeSession(Session):
         try:
             self.session = ort.InferenceSession(path, opts, providers=providers)
         except Exception as e:  # onnxruntime raises its own types for a broken file
+            if 'INVALID_PROTOBUF' in str(e):
+                raise ModelError(f'{path} is not an ONNX model (it does not parse: a truncated '
+                                 'download, or another kind of file)') from None
             raise ModelError(f'{path} cannot be loaded by ONNX Runtime: '
                              f'{str(e).splitlines()[0][:200]}') from None
         self.device = device

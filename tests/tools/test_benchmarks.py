@@ -144,3 +144,21 @@ def test_pipeline_cpu_backends_benchmark_runs(tmp_path):
     assert names[0] == 'onnxruntime fp32' and r['ratio'][names[0]] == 1.0
     assert any(n.startswith('openvino int8') for n in names)
     assert all(v > 0 for v in r['fps'].values())
+
+
+def test_api_benchmarks_run_each_side(coco_sdk):
+    """The front door's benchmarks (tools/benchmark_api.py) on the RTMPose-t export: each
+    runner gives a time, the people image holds people the real detector finds."""
+    import os.path as osp
+
+    from tools.benchmarks import api
+
+    from ..conftest import SHARED_DATA, shared
+    det = shared('models', 'rtmdet-nano-person')
+    o = api.api_overhead(coco_sdk, det, shared('video', 'street.mp4'), loops=1, repeats=1)
+    assert {'api', 'pipeline', 'pipeline_again'} <= set(o) and min(o.values()) > 0
+    pose_onnx, det_onnx = osp.join(coco_sdk, 'end2end.onnx'), osp.join(det, 'end2end.onnx')
+    s = api.solution_call(pose_onnx, det_onnx, SHARED_DATA, 6, repeats=1)
+    assert s['ours'] > 0 and s['rtmlib'] > 0 and s['found_ours'] >= 4
+    c = api.cold_start(pose_onnx, det_onnx, shared('coco', '000000196141.jpg'), repeats=1)
+    assert c['ours'] > 0 and c['rtmlib'] > 0
