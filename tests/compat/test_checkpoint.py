@@ -99,5 +99,5 @@ def test_missing_checkpoint_is_a_clear_error(tmp_path):
 
 def test_failed_download_says_what_to_do(tmp_path):
     from rtmpose_plugin.compat.checkpoint import download_checkpoint
-    with pytest.raises(RuntimeError, match='copy it to .*x.pth'):
+    with pytest.raises(RuntimeError, match='cannot download .*Offline, put the file at .*x.pth'):
         download_checkpoint('http://127.0.0.1:9/x.pth', str(tmp_path))
