@@ -246,7 +246,3 @@ def unpack_sdk_zip(path: str, error: type = ValueError) -> str:
         if 'deploy.json' in files:
             return dirpath
     raise error(f'{path} holds no MMDeploy SDK folder (no deploy.json)')
-
-
-def _is_url(spec: Optional[str]) -> bool:
-    return bool(spec) and spec.startswith(('http://', 'https://'))

@@ -241,9 +241,9 @@ def read_metafiles(paths: List[str], ours: bool = True) -> Dict[str, Official]:
             continue
         for model in _yaml_load(path).get('Models', []):
             metrics = model.get('Results', [{}])[0].get('Metrics', {})
-            key = next((k for k in _METRICS if k in metrics), None)
-            if ours:
-                key = next(iter(metrics), None)
+            # ours name the metric as the table shows it; mmpose's by its own key
+            key = next(iter(metrics), None) if ours else \
+                next((k for k in _METRICS if k in metrics), None)
             if key and model.get('Weights'):
                 found[osp.basename(model['Config'])] = Official(
                     key if ours else _METRICS[key], float(metrics[key]), model['Weights'],
