@@ -19,6 +19,15 @@ from .inference.cli import EXPECTED_ERRORS, choose_backend, parser
 
 __all__ = ['main', 'pose_main', 'run_pose']
 
+#: errors and notes go to the package's logger (stderr), as the CLI's backend line does;
+#: mmengine's logger is not there on the runtime-only install this command runs on
+log = logging.getLogger('rtmpose_plugin.console')
+
+
+def _output(text: str) -> None:
+    """The command's result proper (a table, paths): stdout, so that it can be piped."""
+    sys.stdout.write(text + '\n')
+
 
 def pose_main(argv: Optional[Sequence[str]] = None) -> dict:
     """``rtmpose pose``: the pipeline of an :class:`~rtmpose_plugin.api.RTMPose` over the
@@ -124,8 +133,8 @@ def _models(argv: Sequence[str]) -> int:
     p.add_argument('word', nargs='?', default='', help='only names or configs containing it')
     args = p.parse_args(argv)
     rows = model_rows(args.word)
-    print(f'{"name":24s} {"task":9s} {"keypoints":20s} {"route":13s} config')
-    print('\n'.join(rows))
+    _output(f'{"name":24s} {"task":9s} {"keypoints":20s} {"route":13s} config')
+    _output('\n'.join(rows))
     return 0 if rows else 1
 
 
@@ -148,9 +157,9 @@ def _download(argv: Sequence[str]) -> int:
         try:
             path = hub.unpack_sdk_zip(hub.download(zoo.sdk_zip_url(name)))
         except (hub.DownloadError, ValueError) as e:
-            print(f'error: {e}', file=sys.stderr)
+            log.error(f'error: {e}')
             return 1
-        print(f'{name}: {path}')
+        _output(f'{name}: {path}')
     return 0
 
 
@@ -158,12 +167,12 @@ def _deploy(argv: Sequence[str]) -> int:
     from .inference.models import training_stack_missing
     missing = training_stack_missing()
     if missing:
-        print(f'error: rtmpose deploy exports with the training stack ({", ".join(missing)} '
-              'not installed): install it (tools/setup_env.sh)', file=sys.stderr)
+        log.error(f'error: rtmpose deploy exports with the training stack '
+                  f'({", ".join(missing)} not installed): install it (tools/setup_env.sh)')
         return 1
     from .deploy.cli import main as deploy_main
     for name, path in deploy_main(argv).items():
-        print(f'{name}: {path}')
+        _output(f'{name}: {path}')
     return 0
 
 
@@ -178,22 +187,24 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     usage = 'usage: rtmpose {' + ','.join(COMMANDS) + '} ...\n\n' + '\n'.join(
         f'  {c:9s} {h}' for c, h in COMMANDS.items())
+    logging.basicConfig(level=logging.INFO, format='%(message)s')
     if not argv or argv[0] in ('-h', '--help'):
-        print(usage)
+        _output(usage)
         return 0 if argv else 2
     command, rest = argv[0], argv[1:]
     if command not in COMMANDS:
         import difflib
         close = difflib.get_close_matches(command, list(COMMANDS), n=1)
-        print(f'rtmpose: unknown command {command!r}' +
-              (f' (did you mean {close[0]!r}?)' if close else '') + '\n' + usage,
-              file=sys.stderr)
+        log.error(f'rtmpose: unknown command {command!r}' +
+                  (f' (did you mean {close[0]!r}?)' if close else '') + '\n' + usage)
         return 2
     try:
         if command == 'pose':
-            logging.basicConfig(level=logging.INFO, format='%(message)s')
             code, line = run_pose(rest)
-            print(line, file=sys.stderr if code else sys.stdout)
+            if code:
+                log.error(line)
+            else:
+                _output(line)
             return code
         return {'models': _models, 'download': _download, 'deploy': _deploy}[command](rest)
     except KeyboardInterrupt:
