@@ -86,6 +86,16 @@ class RTMSimCCLabel(BaseKeypointCodec):
         self.decode_visibility = decode_visibility
         self.decode_beta = decode_beta
 
+    def mmpose_equivalent(self) -> dict:
+        """The config of mmpose's ``SimCCLabel`` that decodes as this codec does (sigma
+        written out per axis): what MMDeploy, which knows codecs by mmpose's type names,
+        is shown (:mod:`rtmpose_plugin.compat.mmdeploy`)."""
+        return dict(type='SimCCLabel', input_size=tuple(self.input_size),
+                    sigma=tuple(float(s) for s in self.sigma),
+                    simcc_split_ratio=self.simcc_split_ratio, normalize=self.normalize,
+                    use_dark=self.use_dark, decode_visibility=self.decode_visibility,
+                    decode_beta=self.decode_beta)
+
     def encode(self,
                keypoints: np.ndarray,
                keypoints_visible: Optional[np.ndarray] = None) -> dict:

@@ -215,9 +215,48 @@ def fix_keypoint_converter() -> bool:
     return True
 
 
+def _mmdeploy_present() -> bool:
+    return importlib.util.find_spec('mmdeploy') is not None
+
+
+@_once('mmdeploy_codec_dispatch')
+def fix_mmdeploy_codecs() -> bool:
+    """Upstream: MMDeploy 1.3.1's mmpose codebase knows codecs by type string, so
+    ``deploy.py --dump-info`` raises ``Unsupported codecs type: RTMSimCCLabel`` and its
+    backend model (visualisation, ``test.py``) decodes only the x logits. See
+    :mod:`rtmpose_plugin.compat.mmdeploy` (1)."""
+    if not _mmdeploy_present() or importlib.util.find_spec('mmpose') is None:
+        return False
+    from . import mmdeploy
+    return mmdeploy.fix_codec_dispatch()
+
+
+@_once('mmdeploy_openvino_without_mo')
+def fix_mmdeploy_openvino() -> bool:
+    """Upstream: MMDeploy 1.3.1 converts to OpenVINO with ``mo`` and runs it with
+    ``openvino.inference_engine``, both removed from ``openvino``. See
+    :mod:`rtmpose_plugin.compat.mmdeploy` (2). Skipped where both are present."""
+    if not _mmdeploy_present():
+        return False
+    from . import mmdeploy
+    return mmdeploy.fix_openvino()
+
+
+@_once('mmdeploy_ncnn_without_onnx2ncnn')
+def fix_mmdeploy_ncnn() -> bool:
+    """Upstream: MMDeploy 1.3.1 converts to ncnn with its compiled
+    ``mmdeploy_onnx2ncnn``, which its pip package lacks (``PermissionError: ''``). See
+    :mod:`rtmpose_plugin.compat.mmdeploy` (3). Skipped where the binary is present."""
+    if not _mmdeploy_present():
+        return False
+    from . import mmdeploy
+    return mmdeploy.fix_ncnn()
+
+
 FIXES: List[Callable[[], bool]] = [
     fix_mmpose_visualization, fix_checkpoint_loading, fix_onnx_export,
-    fix_opencv_visualizer_radius, fix_distributed_cpu, fix_keypoint_converter
+    fix_opencv_visualizer_radius, fix_distributed_cpu, fix_keypoint_converter,
+    fix_mmdeploy_codecs, fix_mmdeploy_openvino, fix_mmdeploy_ncnn
 ]
 
 

@@ -3,9 +3,11 @@ f32, bf16 or INT8 (NNCF post-training quantization calibrated on person crops).
 
 Why not MMDeploy's OpenVINO backend: MMDeploy 1.3.1 converts through the Model
 Optimizer command ``mo`` and runs through ``openvino.inference_engine``; both were
-removed from the ``openvino`` package (2025.0 and 2024.0). ``openvino.convert_model``
-reads the very ONNX file MMDeploy writes for ONNX Runtime, so the graph (and our
-rewriters) are the same for both backends.
+removed from the ``openvino`` package (2025.0 and 2024.0), and for MMDeploy's own scripts
+both are stand-ins on ``openvino.convert_model`` and ``openvino.Core``
+(:mod:`rtmpose_plugin.compat.mmdeploy`). Here ``openvino.convert_model`` reads MMDeploy's
+ONNX export (the same graph as ONNX Runtime's), and adds what MMDeploy's route has not:
+bf16, INT8 and the embedded meta.
 
 Precision: ``int8`` is a property of the IR (NNCF inserts FakeQuantize nodes); ``fp32``
 and ``bf16`` are one IR (float32 weights) compiled with a different inference precision.

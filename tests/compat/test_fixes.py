@@ -58,7 +58,8 @@ def test_import_applies_only_needed_fixes_and_is_idempotent():
     assert set(before) == {'mmpose_visualization_without_torchvision',
                            'checkpoint_weights_only', 'onnx_export_torchscript',
                            'opencv_visualizer_radius_numpy2', 'distributed_cpu',
-                           'keypoint_converter_wholebody'}
+                           'keypoint_converter_wholebody', 'mmdeploy_codec_dispatch',
+                           'mmdeploy_openvino_without_mo', 'mmdeploy_ncnn_without_onnx2ncnn'}
     assert rtmpose_plugin.__version__
 
 
