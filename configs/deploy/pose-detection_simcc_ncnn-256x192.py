@@ -1,7 +1,7 @@
-# RTMPose to ncnn, fp32, batch 1. tools/deploy.py traces the network to TorchScript and
-# converts it with pnnx (PyPI), as MMDeploy's own converter needs a compiled
-# mmdeploy_onnx2ncnn; this config also drives MMDeploy's ONNX route for ncnn, where our
-# ncnn rewriters apply (positive axes, no split/unbind), and the SDK meta files.
+# RTMPose at 256x192 to ncnn, fp32, batch 1. tools/deploy.py traces the network to
+# TorchScript and converts it with pnnx (PyPI); MMDeploy's deploy.py exports ONNX with
+# our ncnn rewriters (positive axes, no split/unbind) and converts it with
+# mmdeploy_onnx2ncnn, or pnnx where that binary is absent (rtmpose_plugin.compat.mmdeploy).
 _base_ = ['./pose-detection_simcc_onnxruntime_dynamic-256x192.py']
 onnx_config = dict(optimize=False, dynamic_axes=None)
 backend_config = dict(_delete_=True, type='ncnn', precision='FP32', use_vulkan=False)

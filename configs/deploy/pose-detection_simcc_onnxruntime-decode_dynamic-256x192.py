@@ -1,5 +1,5 @@
-# ONNX Runtime with the SimCC decode in the graph: outputs keypoints (B, K, 2) in
-# input space and scores (B, K), decoded as in training.
+# ONNX Runtime at 256x192 with the SimCC decode in the graph: outputs keypoints (B, K, 2)
+# in input space and scores (B, K), decoded as in training.
 _base_ = ['./pose-detection_simcc_onnxruntime_dynamic-256x192.py']
 onnx_config = dict(output_names=['keypoints', 'scores'],
                    dynamic_axes=dict(input={0: 'batch'}, keypoints={0: 'batch'},

@@ -1,5 +1,7 @@
-# MMDeploy: an RTMPose model (SimCC outputs) to ONNX Runtime, fp32, dynamic batch.
-# Outputs are the raw x / y logits; decode with rtmpose_plugin.core.decode_simcc.
+# MMDeploy: an RTMPose model (SimCC outputs) to ONNX Runtime, fp32 (and the INT8 that
+# tools/deploy.py quantizes from it), dynamic batch. Outputs are the raw x / y logits;
+# decode with rtmpose_plugin.core.decode_simcc. The root of every pose deploy config here:
+# one per backend, precision and input size (deploy.export.deploy_config_name).
 onnx_config = dict(
     type='onnx',
     export_params=True,

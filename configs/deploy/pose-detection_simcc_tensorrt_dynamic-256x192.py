@@ -1,4 +1,4 @@
-# MMDeploy: RTMPose to TensorRT, fp32, dynamic batch 1 to 32 (GPU only).
+# MMDeploy: RTMPose at 256x192 to TensorRT, fp32, dynamic batch 1 to 32 (GPU only).
 _base_ = ['./pose-detection_simcc_onnxruntime_dynamic-256x192.py']
 backend_config = dict(
     type='tensorrt',

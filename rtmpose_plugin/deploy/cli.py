@@ -2,7 +2,7 @@
 
     python tools/deploy.py CONFIG CHECKPOINT --backend onnxruntime|ncnn|tensorrt|openvino
         [--precision fp32|fp16|bf16|int8] [--work-dir DIR] [--decode-in-graph]
-        [--calib-data ../shared/data] [--batch N]
+        [--calib-data ../shared/data] [--batch N] [--deploy-config CFG]
 """
 from __future__ import annotations
 
@@ -24,6 +24,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument('--work-dir', default='work_dirs/deploy')
     p.add_argument('--decode-in-graph', action='store_true',
                    help='output keypoints and scores instead of SimCC logits')
+    p.add_argument('--deploy-config', default=None,
+                   help='an MMDeploy deploy config instead of ours for the backend, '
+                        'precision and input size (configs/deploy/)')
     p.add_argument('--calib-data', default=default_data_root(),
                    help='sample data folder with coco/ and aic/ for int8 calibration')
     return p
@@ -41,6 +44,7 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, str]:
         calib = calibration_crops(args.calib_data, load_config(args.config).codec['input_size'])
     try:
         return deploy(args.config, args.checkpoint, args.work_dir, args.backend, args.precision,
-                      decode_in_graph=args.decode_in_graph, calibration=calib, batch=args.batch)
+                      decode_in_graph=args.decode_in_graph, calibration=calib, batch=args.batch,
+                      deploy_config=args.deploy_config)
     except (ValueError, RuntimeError) as e:
         p.error(str(e))

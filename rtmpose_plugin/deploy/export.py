@@ -34,39 +34,54 @@ from .meta import detector_meta_from_config, embed_meta, pose_meta_from_config
 PRECISIONS = EXPORT_PRECISIONS
 
 
+#: (backend, precision) -> the kind of deploy config (``configs/deploy/``) it exports with:
+#: INT8 is quantized from the fp32 export, OpenVINO's precisions are one IR's
+DEPLOY_CONFIG_KINDS = {
+    ('onnxruntime', 'fp32'): 'onnxruntime_dynamic', ('onnxruntime', 'int8'): 'onnxruntime_dynamic',
+    ('onnxruntime', 'fp16'): 'onnxruntime-fp16_dynamic',
+    ('openvino', 'fp32'): 'openvino_dynamic', ('openvino', 'bf16'): 'openvino_dynamic',
+    ('openvino', 'int8'): 'openvino_dynamic',
+    ('ncnn', 'fp32'): 'ncnn', ('ncnn', 'fp16'): 'ncnn-fp16',
+    ('tensorrt', 'fp32'): 'tensorrt_dynamic', ('tensorrt', 'fp16'): 'tensorrt-fp16_dynamic',
+}
+#: the input sizes (h x w) our deploy configs are written for: those of our model configs
+DEPLOY_CONFIG_SIZES = ('256x192', '256x256', '384x288')
+
+
 def deploy_config_name(backend: str, precision: str, input_size: Sequence[int],
                        decode_in_graph: bool = False) -> str:
-    """Our deploy config for a backend, precision and input size (w, h)."""
-    size = f'{input_size[1]}x{input_size[0]}'
-    if backend in ('onnxruntime', 'openvino'):
-        if decode_in_graph:
-            return 'pose-detection_simcc_onnxruntime-decode_dynamic-256x192.py'
-        return f'pose-detection_simcc_onnxruntime_dynamic-{size}.py'
-    if backend == 'ncnn':
-        return 'pose-detection_simcc_ncnn-256x192.py'
-    return 'pose-detection_simcc_tensorrt_dynamic-256x192.py'
+    """Our deploy config (``configs/deploy/``) for a backend, precision and model input
+    size (w, h): the shapes in it are the model's.
+
+    Raises:
+        ValueError: an unknown backend or precision, the decode in the graph off ONNX
+            Runtime, or a size without a deploy config (then pass one of your own).
+    """
+    if (backend, precision) not in DEPLOY_CONFIG_KINDS:
+        raise ValueError(f'{backend}/{precision} is not supported; choose from {PRECISIONS}')
+    size = f'{int(input_size[1])}x{int(input_size[0])}'
+    if size not in DEPLOY_CONFIG_SIZES:
+        raise ValueError(f'no deploy config of ours is written for input size {size} (h x w; '
+                         f'ours: {", ".join(DEPLOY_CONFIG_SIZES)}): give one with '
+                         '--deploy-config, e.g. one inheriting '
+                         f'{deploy_config_name(backend, precision, (192, 256), decode_in_graph)}'
+                         ' with your shapes')
+    kind = DEPLOY_CONFIG_KINDS[backend, precision]
+    if decode_in_graph:
+        if backend != 'onnxruntime':
+            raise ValueError('the decode in the graph (--decode-in-graph) is for ONNX Runtime, '
+                             f'not {backend}')
+        kind = 'onnxruntime-decode_dynamic'
+    return f'pose-detection_simcc_{kind}-{size}.py'
 
 
 def sdk_model_config(model_cfg):
     """The model config as MMDeploy's SDK meta export understands it: our codec
     ``RTMSimCCLabel`` (which MMDeploy does not know) as the equivalent mmpose
-    ``SimCCLabel`` with its sigma written out."""
-    from ..codecs import RTMSimCCLabel
-    cfg = copy.deepcopy(model_cfg)
-
-    def convert(codec):
-        if codec.get('type') != 'RTMSimCCLabel':
-            return codec
-        ours = RTMSimCCLabel(**{k: v for k, v in codec.items() if k != 'type'})
-        return dict(type='SimCCLabel', input_size=tuple(ours.input_size),
-                    sigma=tuple(float(s) for s in ours.sigma),
-                    simcc_split_ratio=ours.simcc_split_ratio, normalize=ours.normalize,
-                    use_dark=ours.use_dark)
-
-    cfg.codec = convert(cfg.codec)
-    if cfg.model.get('head', {}).get('decoder'):
-        cfg.model.head.decoder = convert(cfg.model.head.decoder)
-    return cfg
+    ``SimCCLabel`` with its sigma written out (the conversion MMDeploy's own scripts
+    get from :mod:`rtmpose_plugin.compat.mmdeploy`)."""
+    from ..compat.mmdeploy import with_mmpose_codec
+    return with_mmpose_codec(model_cfg)
 
 
 def quantize_int8(onnx_fp32: str, out: str, crops: np.ndarray,
