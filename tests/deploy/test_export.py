@@ -8,85 +8,13 @@ import numpy as np
 import pytest
 import torch
 
-from rtmpose_plugin.core import decode_simcc
-from rtmpose_plugin.core.image import normalize
-from rtmpose_plugin.datasets.samples import calibration_crops
-from rtmpose_plugin.deploy import deploy
 from rtmpose_plugin.inference.models import open_pose_model
 
-from ..conftest import SHARED_DATA
+from rtmpose_plugin.deploy import deploy
+
+from .parity import INPUT, assert_parity, deviation
 
 pytestmark = pytest.mark.slow
-INPUT = (192, 256)
-
-
-def preprocess(crops):
-    """The RTMPose data preprocessor's normalisation (ImageNet, RGB)."""
-    return normalize(crops, (123.675, 116.28, 103.53), (58.395, 57.12, 57.375), True)
-
-
-@pytest.fixture(scope='module')
-def crops():
-    return calibration_crops(SHARED_DATA, INPUT)
-
-
-@pytest.fixture(scope='module')
-def pytorch(trained_smoke, crops):
-    """PyTorch logits, keypoints and scores of the crops."""
-    from mmpose.apis import init_model
-    model = init_model(trained_smoke['config'], trained_smoke['checkpoint'], device='cpu')
-    with torch.no_grad():
-        sx, sy = model.head(model.extract_feat(torch.from_numpy(preprocess(crops))))
-    kp, scores = decode_simcc(sx.numpy(), sy.numpy())
-    return dict(x=sx.numpy(), y=sy.numpy(), keypoints=kp, scores=scores)
-
-
-@pytest.fixture(scope='module')
-def export(trained_smoke, tmp_path_factory, crops):
-    done = {}
-
-    def run(backend, precision='fp32', decode=False):
-        key = (backend, precision, decode)
-        if key not in done:
-            work = tmp_path_factory.mktemp(f'{backend}_{precision}_{int(decode)}')
-            done[key] = deploy(trained_smoke['config'], trained_smoke['checkpoint'], str(work),
-                               backend=backend, precision=precision, decode_in_graph=decode,
-                               calibration=crops if precision == 'int8' else None)
-        return done[key]
-
-    return run
-
-
-def deviation(kp, ref):
-    return np.linalg.norm(kp - ref['keypoints'], axis=-1)
-
-
-def clear_peaks(ref, margin=0.01, window=8):
-    """(N, K) True where, on both axes, the best logit beats every logit more than
-    ``window`` bins away by ``margin`` (relative). Elsewhere two peaks that far apart tie
-    (seen: 0.6080 vs 0.6079, 73 bins apart; and 0.552 vs 0.540, 3 bins apart, in a
-    flat-topped peak) and any change of precision may pick the other one; such
-    keypoints are counted, not bounded."""
-    ok = ref['scores'] > 0.3
-    for logits in (ref['x'], ref['y']):
-        best = logits.argmax(-1)
-        bins = np.arange(logits.shape[-1])
-        far = np.abs(bins - best[..., None]) > window
-        second = np.where(far, logits, -np.inf).max(-1)
-        top = logits.max(-1)
-        ok &= (top - second) > margin * np.abs(top)
-    return ok
-
-
-def assert_parity(kp, ref, bound):
-    """Within ``bound`` px wherever the peak is clear, and for >= 99% of all keypoints."""
-    dev = deviation(kp, ref)
-    # bounded: keypoints whose peak beats every bin more than ``bound`` px (2 bound bins
-    # at split ratio 2) away, as only such a tie can move a keypoint past the bound
-    clear = clear_peaks(ref, window=int(round(2 * bound)))
-    assert clear.mean() > 0.5
-    assert dev[clear].max() <= bound, f'max {dev[clear].max():.2f} px'
-    assert np.mean(dev <= bound) >= 0.99, f'{np.mean(dev <= bound):.3f} within {bound} px'
 
 
 def test_there_are_enough_real_crops(crops, pytorch):
