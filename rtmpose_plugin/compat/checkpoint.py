@@ -187,12 +187,3 @@ def download_checkpoint(url: str, cache_dir: str | None = None) -> str:
     """
     from ..hub import download
     return download(url, dest=cache_dir or checkpoint_cache_dir())
-    os.makedirs(cache_dir, exist_ok=True)
-    try:
-        torch.hub.download_url_to_file(url, path, progress=False)
-    except Exception as err:  # network errors come in many types
-        raise RuntimeError(
-            f'Could not download checkpoint {url}: {err}. Download it on a machine '
-            f'with access and copy it to {path} (it is then used offline), or pass '
-            'a local checkpoint path instead of the URL.') from err
-    return path

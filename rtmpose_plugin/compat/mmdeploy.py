@@ -55,19 +55,20 @@ def mmpose_codec(codec_cfg):
 
 
 def with_mmpose_codec(model_cfg):
-    """A copy of a model config whose codec (and head decoder) MMDeploy knows."""
+    """The model config with a codec (and head decoder) MMDeploy knows: the config itself
+    where it has one already, else a copy with the codec shown as its mmpose equivalent."""
+    codec = model_cfg.get('codec')
+    decoder = ((model_cfg.get('model') or {}).get('head') or {}).get('decoder')
+    shown_codec = mmpose_codec(codec) if codec is not None else None
+    shown_decoder = mmpose_codec(decoder) if decoder is not None else None
+    if shown_codec is codec and shown_decoder is decoder:
+        return model_cfg
     cfg = copy.deepcopy(model_cfg)
-    if cfg.get('codec') is not None:
-        cfg.codec = mmpose_codec(cfg.codec)
-    head = cfg.get('model', {}).get('head') or {}
-    if head.get('decoder') is not None:
-        cfg.model.head.decoder = mmpose_codec(head.decoder)
+    if codec is not None:
+        cfg.codec = shown_codec
+    if decoder is not None:
+        cfg.model.head.decoder = shown_decoder
     return cfg
-
-
-def _needs_codec_fix(model_cfg) -> bool:
-    codec = model_cfg.get('codec') if model_cfg is not None else None
-    return codec is not None and with_mmpose_codec(model_cfg).codec != codec
 
 
 def fix_codec_dispatch() -> bool:
@@ -79,8 +80,6 @@ def fix_codec_dispatch() -> bool:
     get_postprocess, init = task.get_postprocess, model.__init__
 
     def task_get_postprocess(self, *args, **kwargs):
-        if not _needs_codec_fix(self.model_cfg):
-            return get_postprocess(self, *args, **kwargs)
         real = self.model_cfg
         self.model_cfg = with_mmpose_codec(real)
         try:
@@ -90,8 +89,7 @@ def fix_codec_dispatch() -> bool:
 
     def model_init(self, *args, **kwargs):
         init(self, *args, **kwargs)  # the head (and its decoder) built from the real config
-        if _needs_codec_fix(self.model_cfg):
-            self.model_cfg = with_mmpose_codec(self.model_cfg)  # forward's dispatch only
+        self.model_cfg = with_mmpose_codec(self.model_cfg)  # forward's dispatch only
 
     task_get_postprocess.__wrapped__ = get_postprocess
     model_init.__wrapped__ = init

@@ -273,7 +273,7 @@ def open_pose_model(spec: str, checkpoint: Optional[str] = None, backend: str = 
                          f'{", ".join(PRECISIONS[backend])}')
     # ONNX Runtime fp32 runs the file as it is: its session is opened once, and a bare
     # file's input shape read from it rather than from a second session
-    session = sessions.OnnxRuntimeSession(model_file, device, threads) \
+    session = _pose_session(model_file, backend, precision, device, threads) \
         if backend == 'onnxruntime' and precision == 'fp32' else None
     meta = read_meta(model_file, folder, keypoints, 'pose',
                      input_shape=(lambda: session.input_shape) if session else
