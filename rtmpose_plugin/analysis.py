@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Optional, Sequence, Tuple
 
-from .config import build_model
+from .build import build_model
 
 
 def complexity(config: str, input_hw: Optional[Sequence[int]] = None) -> Tuple[int, float]:

@@ -12,8 +12,9 @@ from a name, file, SDK folder, zip (or its URL) or config, run as the CLI runs t
 ``pose`` / ``det``        a model name, an SDK folder or zip (path or URL), a model
                           file (``.onnx``, ``.xml``, ``.param``, ``.engine``) or a config
                           with ``pose_checkpoint`` / ``det_checkpoint``
-``backend``/``precision`` ``auto`` (the fastest on this CPU, said in one line), or one
-                          of ``tools/pose.py --backend`` / ``--precision``
+``backend``/``precision`` ``auto`` (the fastest on this CPU, said in one line), one
+                          of ``tools/pose.py --backend`` / ``--precision``, or a
+                          ``Choice`` from ``inference.cli.choose_backend``
 ``track``                 ``True``: track IDs; ``'main'``: one main person (the largest,
                           or with ``main='central'`` the most central) kept under ID 0;
                           ``False``: none
@@ -127,7 +128,7 @@ class RTMPose:
     """
 
     def __init__(self, pose: str = 'body', det: Optional[str] = 'rtmdet-nano', *,
-                 backend: str = 'auto', precision: str = 'auto', device: str = 'cpu',
+                 backend='auto', precision: str = 'auto', device: str = 'cpu',
                  threads: int = 0, pose_checkpoint: Optional[str] = None,
                  det_checkpoint: Optional[str] = None, keypoints: Optional[str] = None,
                  calibration: Optional[str] = None, det_size: Optional[int] = None,

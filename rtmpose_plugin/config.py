@@ -1,5 +1,5 @@
-"""Configs, the one place: finding one (ours by file name, or mmpose's), loading one,
-rewriting its data root, and building a model from it.
+"""Configs, the one place: finding one (ours by file name, or mmpose's), loading one and
+rewriting its data root. Building from one is :mod:`rtmpose_plugin.build`'s.
 
 Importing this module imports nothing of the training stack; its functions do.
 """
@@ -8,15 +8,6 @@ from __future__ import annotations
 import os
 import os.path as osp
 from typing import Any
-
-
-def register_modules() -> None:
-    """Our modules into mmpose's registries, with the stack fixes (what a config's
-    ``custom_imports`` does), in whatever process builds a model; idempotent."""
-    from . import codecs, models  # noqa: F401  (registered on import)
-    from .datasets import transforms  # noqa: F401
-    from .compat import apply_all
-    apply_all()
 
 
 def config_roots() -> list:
@@ -95,25 +86,3 @@ def replace_data_root(cfg, new_root: str):
     data['data_root'] = new
     from mmengine.config import Config
     return Config(data, filename=cfg.filename)
-
-
-def build_model(config: str, cfg=None):
-    """The model of a config, built on CPU in eval mode (SyncBN as BN, no weights loaded)."""
-    from mmengine.registry import MODELS, init_default_scope
-
-    register_modules()
-    cfg = cfg or load_config(config)
-    init_default_scope(cfg.get('default_scope', 'mmpose'))
-    model_cfg = cfg.model
-    for part in ('backbone', 'neck'):  # RTMW's neck has SyncBN too
-        if (model_cfg.get(part) or {}).get('norm_cfg', {}).get('type') == 'SyncBN':
-            model_cfg[part].norm_cfg = dict(type='BN')
-    return MODELS.build(model_cfg).eval(), cfg
-
-
-def init_pose_model(config: str, checkpoint: str, device: str = 'cpu'):
-    """A pose model built from a config (path or one of ours) with a checkpoint, in eval
-    mode on ``device`` (mmpose's ``init_model``, after our registration)."""
-    register_modules()
-    from mmpose.apis import init_model
-    return init_model(find_config(config), checkpoint, device=device).eval()

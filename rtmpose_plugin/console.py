@@ -41,13 +41,14 @@ def pose_main(argv: Optional[Sequence[str]] = None) -> dict:
         p.error('give a detector (--det) or bundled detections (--bundled-dets)')
     if args.det_interval < 1:
         p.error(f'--det-interval must be >= 1, got {args.det_interval}')
-    try:
-        choose_backend(args.backend, args.precision, args.calibration, args.pose, args.device)
+    try:  # chosen once, here: the models are opened with this choice
+        choice = choose_backend(args.backend, args.precision, args.calibration, args.pose,
+                                args.device)
     except ValueError as e:
         p.error(str(e))
     check_source(args.input, args.reference)  # nothing is opened or made before these
     check_out_dir(args.out)
-    model = RTMPose(args.pose, args.det, backend=args.backend, precision=args.precision,
+    model = RTMPose(args.pose, args.det, backend=choice, precision=choice.precision,
                     device=args.device, threads=args.threads,
                     pose_checkpoint=args.pose_checkpoint, det_checkpoint=args.det_checkpoint,
                     keypoints=args.keypoints, calibration=args.calibration,
@@ -59,7 +60,7 @@ def pose_main(argv: Optional[Sequence[str]] = None) -> dict:
         if args.bundled_dets else None
     summary = run(model.pipeline, args.input, args.out, boxes_for=boxes_for,
                   progress=not args.no_progress, max_frames=args.max_frames,
-                  reference=args.reference)
+                  reference=args.reference, checked=True)
     summary.update(backend=model.backend, precision=model.precision,
                    keypoints=model.keypoint_set.name,
                    num_keypoints=model.keypoint_set.num_keypoints)
@@ -164,7 +165,7 @@ def _download(argv: Sequence[str]) -> int:
 
 
 def _deploy(argv: Sequence[str]) -> int:
-    from .inference.models import training_stack_missing
+    from .inference.opener import training_stack_missing
     missing = training_stack_missing()
     if missing:
         log.error(f'error: rtmpose deploy exports with the training stack '

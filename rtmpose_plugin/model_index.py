@@ -30,7 +30,7 @@ def source_root() -> str:
 
 
 def _keypoint_set(cfg) -> str:
-    from .deploy.meta import dataset_metainfo, keypoint_set_from_metainfo
+    from .runtime.meta import dataset_metainfo, keypoint_set_from_metainfo
     return keypoint_set_from_metainfo(dataset_metainfo(cfg)).name
 
 

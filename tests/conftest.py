@@ -8,6 +8,8 @@ import sys
 
 import pytest
 
+from rtmpose_plugin.testing import random_checkpoint  # noqa: F401  (the tests' one)
+
 # albumentations 1.4 (the reference recipe's) checks PyPI for updates when imported
 os.environ.setdefault('NO_ALBUMENTATIONS_UPDATE', '1')
 
@@ -43,7 +45,7 @@ def trained_smoke(tmp_path_factory):
     metrics)."""
     import time
 
-    from rtmpose_plugin.datasets.samples import smoke_runner
+    from rtmpose_plugin.build import smoke_runner
     work = tmp_path_factory.mktemp('smoke')
     runner, config, checkpoint = smoke_runner(shared('coco'), str(work))
     start, cpu_start = time.perf_counter(), time.process_time()
@@ -52,24 +54,6 @@ def trained_smoke(tmp_path_factory):
     metrics = runner.test()
     return dict(config=config, checkpoint=checkpoint, seconds=seconds,
                 cpu_seconds=cpu_seconds, metrics=metrics)
-
-
-def random_checkpoint(config: str, path: str, seed: int = 0) -> str:
-    """A checkpoint of a config's model with random weights (no pre-trained backbone)."""
-    import torch
-    from mmengine.config import Config
-    from mmengine.runner.checkpoint import save_checkpoint
-
-    from rtmpose_plugin.config import build_model
-    from rtmpose_plugin.config import find_config
-    cfg = Config.fromfile(find_config(config))
-    if cfg.model.get('backbone', {}).get('init_cfg'):
-        cfg.model.backbone.init_cfg = None
-    model, _ = build_model(config, cfg)
-    torch.manual_seed(seed)
-    model.init_weights()
-    save_checkpoint(dict(state_dict=model.state_dict(), meta=dict()), path)
-    return path
 
 
 @pytest.fixture(scope='session', autouse=True)

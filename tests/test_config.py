@@ -1,4 +1,4 @@
-"""Configs, the one place: finding ours and mmpose's, the data root, building a model."""
+"""Configs, the one place: finding ours and mmpose's, loading, the data root."""
 import pytest
 
 from rtmpose_plugin import config
@@ -27,9 +27,3 @@ def test_replace_data_root_everywhere():
     assert 'data/crowdpose' not in new.pretty_text
     with pytest.raises(ValueError, match='no top-level data_root'):
         config.replace_data_root(config.load_config('pose-detection_simcc_ncnn-256x192.py'), '/x')
-
-
-def test_build_model_registers_ours_and_runs_syncbn_configs_on_cpu():
-    model, cfg = config.build_model('rtmpose-t_8xb256-420e_aic-coco-256x192.py')
-    assert type(model.head).__name__ == 'RTMSimCCHead' and not model.training
-    assert cfg.model.backbone.norm_cfg.type == 'BN'

@@ -35,7 +35,7 @@ def test_the_command_runs_as_a_module_and_lists_names(capsys):
 
 
 def test_a_name_without_a_zip_and_no_training_stack_says_both_ways_out(monkeypatch):
-    from rtmpose_plugin.inference import models
+    from rtmpose_plugin.inference import opener as models
     monkeypatch.setattr(models, 'training_stack_missing', lambda: ['torch', 'mmpose'])
     code, line = console.run_pose([shared('coco', '000000196141.jpg'), '--pose', 'rtmpose-t',
                                    '--det', shared('models', 'rtmdet-nano-person'),

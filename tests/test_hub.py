@@ -137,8 +137,8 @@ def test_an_unsafe_zip_member_is_refused(tmp_path, monkeypatch):
 
 
 def test_a_detector_name_opens_its_published_zip_with_no_export(mirror, monkeypatch):
-    from rtmpose_plugin.inference import models
-    from rtmpose_plugin.inference.models import open_detector
+    from rtmpose_plugin.inference import opener as models
+    from rtmpose_plugin.inference.opener import open_detector
     monkeypatch.setattr(models, 'export_cached', None)  # an export would fail here
     import cv2
     image = cv2.imread(shared('coco', '000000196141.jpg'))

@@ -15,7 +15,8 @@ import warnings
 warnings.filterwarnings('ignore')
 
 from benchmarks.accuracy import HEADER, accuracy_table  # noqa: E402
-from rtmpose_plugin.datasets.samples import default_data_root, smoke_runner  # noqa: E402
+from rtmpose_plugin.build import smoke_runner  # noqa: E402
+from rtmpose_plugin.datasets.samples import default_data_root  # noqa: E402
 
 if __name__ == '__main__':
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])

@@ -3,7 +3,7 @@ One-Euro, error with detection every frame vs every 5th) and speed against rtmli
 
     python tools/benchmark_pipeline.py [--pose SDK_DIR_OR_ONNX]
     python tools/benchmark_pipeline.py --cpu-backends [--threads 1 2]
-    python tools/benchmark_pipeline.py --before REV [--threads 1 2]
+    python tools/benchmark_pipeline.py --before REV [--threads 1 2]   # REV: any commit with the public opener
     python tools/benchmark_pipeline.py --crowd 1000 3000 10000
 
 Without --pose, an RTMPose-t with random weights is exported (speed does not depend on them).
@@ -19,7 +19,7 @@ import warnings
 warnings.filterwarnings('ignore')
 
 from benchmarks import pipeline as bench  # noqa: E402
-from benchmarks.synthetic import make_scene  # noqa: E402
+from rtmpose_plugin.testing import make_scene  # noqa: E402
 
 if __name__ == '__main__':
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])

@@ -21,7 +21,8 @@ import os.path as osp
 import time
 from typing import Callable, Optional, Sequence
 
-from rtmpose_plugin.datasets.samples import default_data_root, smoke_runner
+from rtmpose_plugin.build import smoke_runner
+from rtmpose_plugin.datasets.samples import default_data_root
 
 
 def run_pipeline_on_samples(pose_sdk: str, coco_dir: str, out_dir: str,

@@ -124,8 +124,8 @@ def _with_dump(evaluator: Any, out: str) -> List[Any]:
 
 
 def _build_runner(cfg: Config):
-    from ..config import register_modules
-    register_modules()  # our modules and the stack fixes in this process
+    from ..build import register
+    register()  # our modules and the stack fixes in this process
     from mmengine.registry import RUNNERS
     from mmengine.runner import Runner
     if 'runner_type' in cfg:

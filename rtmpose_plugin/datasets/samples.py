@@ -205,21 +205,3 @@ def coco_people(data_root: str, input_size: Sequence[int]) -> People:
         raise FileNotFoundError(f'{ann_file} does not exist: give the sample data folder')
     crops, centers, scales, ids = zip(*sample_people(data_root, 'coco', input_size))
     return People(np.stack(crops), np.stack(centers), np.stack(scales), list(ids), ann_file)
-
-
-def smoke_runner(coco_dir: str, work_dir: str):
-    """(runner, config path, final checkpoint path) of the smoke config (RTMPose-t on
-    the COCO samples), quiet, validating and saving once at the end."""
-    from mmengine.runner import Runner
-
-    from ..config import find_config, load_config, register_modules, replace_data_root
-    register_modules()
-    config = find_config(SMOKE_CONFIG)
-    cfg = replace_data_root(load_config(config), coco_dir)
-    cfg.work_dir = work_dir
-    epochs = cfg.train_cfg.max_epochs  # the schedule is computed for it: not overridden
-    cfg.train_cfg.val_interval = epochs
-    cfg.default_hooks.checkpoint.interval = epochs
-    cfg.default_hooks.logger.interval = 10
-    cfg.log_level = 'WARNING'
-    return Runner.from_cfg(cfg), config, osp.join(work_dir, f'epoch_{epochs}.pth')

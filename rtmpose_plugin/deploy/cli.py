@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 from typing import Dict, Optional, Sequence
 
-from .export import PRECISIONS, deploy
+from ..runtime.backends import BACKENDS
+from .export import EXPORTERS, deploy
 
 
 def parser() -> argparse.ArgumentParser:
@@ -17,8 +18,8 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(description='Export an RTMPose model as an MMDeploy SDK folder')
     p.add_argument('config', help='training config (path or one of ours)')
     p.add_argument('checkpoint')
-    p.add_argument('--backend', default='onnxruntime', choices=sorted(PRECISIONS))
-    p.add_argument('--precision', default='fp32', choices=['fp32', 'fp16', 'bf16', 'int8'])
+    p.add_argument('--backend', default='onnxruntime', choices=sorted(EXPORTERS))
+    p.add_argument('--precision', default='fp32', choices=sorted({p for b in EXPORTERS for p in BACKENDS[b].precisions}))
     p.add_argument('--batch', type=int, default=None,
                    help='OpenVINO: a static batch size (default: dynamic)')
     p.add_argument('--work-dir', default='work_dirs/deploy')
@@ -37,13 +38,14 @@ def main(argv: Optional[Sequence[str]] = None) -> Dict[str, str]:
     that cannot be had is a usage error (exit 2) naming what can."""
     p = parser()
     args = p.parse_args(argv)
+    from ..config import load_config
+    cfg = load_config(args.config)  # read once: the calibration crops and the export
     calib = None
     if args.precision == 'int8':
-        from ..config import load_config
         from ..datasets.samples import calibration_crops
-        calib = calibration_crops(args.calib_data, load_config(args.config).codec['input_size'])
+        calib = calibration_crops(args.calib_data, cfg.codec['input_size'])
     try:
-        return deploy(args.config, args.checkpoint, args.work_dir, args.backend, args.precision,
+        return deploy(cfg, args.checkpoint, args.work_dir, args.backend, args.precision,
                       decode_in_graph=args.decode_in_graph, calibration=calib, batch=args.batch,
                       deploy_config=args.deploy_config)
     except (ValueError, RuntimeError) as e:

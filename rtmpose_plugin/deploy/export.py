@@ -16,22 +16,20 @@ Backends and precisions:
 from __future__ import annotations
 
 import copy
-import json
 import os
 import os.path as osp
 import shutil
 import subprocess
 import sys
-from typing import Dict, Optional, Sequence
+from dataclasses import dataclass
+from typing import Callable, Dict, Optional, Sequence, Tuple
 
 import numpy as np
 
-from ..runtime.meta import ModelMeta, embedded_meta
-from ..runtime.sessions import EXPORT_PRECISIONS
-from .meta import detector_meta_from_config, embed_meta, pose_meta_from_config
-
-#: what each backend is exported in (the runtime's table: what it runs)
-PRECISIONS = EXPORT_PRECISIONS
+from ..compat.mmdeploy import with_mmpose_codec
+from ..runtime.backends import BACKENDS
+from ..runtime.meta import ModelMeta, detector_meta_from_config, pose_meta_from_config
+from .embed import embed_meta, file_meta
 
 
 #: (backend, precision) -> the kind of deploy config (``configs/deploy/``) it exports with:
@@ -58,7 +56,8 @@ def deploy_config_name(backend: str, precision: str, input_size: Sequence[int],
             Runtime, or a size without a deploy config (then pass one of your own).
     """
     if (backend, precision) not in DEPLOY_CONFIG_KINDS:
-        raise ValueError(f'{backend}/{precision} is not supported; choose from {PRECISIONS}')
+        raise ValueError(f'{backend}/{precision} is not supported; choose from '
+                         f'{export_precisions()}')
     size = f'{int(input_size[1])}x{int(input_size[0])}'
     if size not in DEPLOY_CONFIG_SIZES:
         raise ValueError(f'no deploy config of ours is written for input size {size} (h x w; '
@@ -75,15 +74,6 @@ def deploy_config_name(backend: str, precision: str, input_size: Sequence[int],
     return f'pose-detection_simcc_{kind}-{size}.py'
 
 
-def sdk_model_config(model_cfg):
-    """The model config as MMDeploy's SDK meta export understands it: our codec
-    ``RTMSimCCLabel`` (which MMDeploy does not know) as the equivalent mmpose
-    ``SimCCLabel`` with its sigma written out (the conversion MMDeploy's own scripts
-    get from :mod:`rtmpose_plugin.compat.mmdeploy`)."""
-    from ..compat.mmdeploy import with_mmpose_codec
-    return with_mmpose_codec(model_cfg)
-
-
 def quantize_int8(onnx_fp32: str, out: str, crops: np.ndarray,
                   meta: Optional[ModelMeta] = None) -> str:
     """ONNX Runtime static INT8 quantization (QDQ, per-channel weights) calibrated on
@@ -94,7 +84,7 @@ def quantize_int8(onnx_fp32: str, out: str, crops: np.ndarray,
     from onnxruntime.quantization.shape_inference import quant_pre_process
 
     from ..core.image import normalize
-    meta = meta or embedded_meta(onnx_fp32)
+    meta = meta or file_meta(onnx_fp32)
     if meta is None:
         raise ValueError(f'{onnx_fp32} carries no model meta: export it with tools/deploy.py')
 
@@ -125,16 +115,17 @@ def quantize_int8(onnx_fp32: str, out: str, crops: np.ndarray,
     return out
 
 
-def to_fp16(onnx_fp32: str, out: str) -> str:
-    """Float16 weights and compute; float32 inputs and outputs (the meta kept)."""
+def to_fp16(onnx_fp32: str, out: str, meta: Optional[ModelMeta] = None) -> str:
+    """Float16 weights and compute; float32 inputs and outputs; the meta kept (or
+    ``meta`` embedded)."""
     import onnx
     from onnxconverter_common import float16
     model = float16.convert_float_to_float16(onnx.load(onnx_fp32), keep_io_types=True)
     onnx.save(model, out)
-    return out
+    return embed_meta(out, meta) if meta is not None else out
 
 
-def export_torchscript(model_config: str, checkpoint: str, path: str,
+def export_torchscript(model_config, checkpoint: str, path: str,
                        input_size: Sequence[int]) -> str:
     """The network (image -> SimCC logits) traced to TorchScript, for pnnx.
 
@@ -144,7 +135,7 @@ def export_torchscript(model_config: str, checkpoint: str, path: str,
     """
     import torch
 
-    from ..config import init_pose_model
+    from ..build import init_pose_model
     model = init_pose_model(model_config, checkpoint, 'cpu')
 
     class Network(torch.nn.Module):
@@ -181,20 +172,109 @@ def to_ncnn(model_path: str, work_dir: str, input_size: Sequence[int], fp16: boo
     return dict(param=stem + '.param', bin=stem + '.bin')
 
 
-def deploy(model_config: str, checkpoint: str, work_dir: str, backend: str = 'onnxruntime',
+@dataclass
+class ExportJob:
+    """One export, its inputs read once: what each backend's exporter gets."""
+    cfg: object  # the model config, loaded (mmengine ``Config``)
+    checkpoint: str
+    work_dir: str
+    backend: str
+    precision: str
+    deploy_cfg: object  # the MMDeploy config, loaded
+    meta: ModelMeta
+    calibration: Optional[np.ndarray] = None
+    batch: Optional[int] = None
+
+    @property
+    def input_size(self) -> Tuple[int, int]:
+        return tuple(int(v) for v in self.cfg.codec['input_size'])
+
+    def onnx(self) -> str:
+        """MMDeploy's ONNX export, the meta embedded."""
+        from .onnx import export_onnx
+        path = export_onnx(self.cfg, self.checkpoint, self.work_dir, self.deploy_cfg)
+        return embed_meta(path, self.meta)
+
+
+def _export_onnxruntime(job: ExportJob) -> Dict[str, str]:
+    out = dict(onnx=job.onnx())
+    if job.precision == 'fp16':
+        out['model'] = to_fp16(out['onnx'], osp.join(job.work_dir, 'end2end_fp16.onnx'))
+    elif job.precision == 'int8':
+        out['model'] = quantize_int8(out['onnx'], osp.join(job.work_dir, 'end2end_int8.onnx'),
+                                     job.calibration, job.meta)
+    else:
+        out['model'] = out['onnx']
+    return out
+
+
+def _export_openvino(job: ExportJob) -> Dict[str, str]:
+    from .openvino import deploy_openvino
+    out = dict(onnx=job.onnx())
+    out.update(deploy_openvino(out['onnx'], job.work_dir, job.precision, job.calibration,
+                               job.batch, job.meta))
+    return out
+
+
+def _export_ncnn(job: ExportJob) -> Dict[str, str]:
+    out = dict(torchscript=export_torchscript(job.cfg, job.checkpoint,
+                                              osp.join(job.work_dir, 'end2end.pt'),
+                                              job.input_size))
+    out.update(to_ncnn(out['torchscript'], job.work_dir, job.input_size,
+                       fp16=job.precision == 'fp16'))
+    out['model'] = out['param']
+    out['meta'] = embed_meta(out['param'], job.meta)
+    return out
+
+
+def _export_tensorrt(job: ExportJob) -> Dict[str, str]:
+    import torch
+    from mmdeploy.apis.tensorrt import onnx2tensorrt
+    if not torch.cuda.is_available():
+        raise RuntimeError('TensorRT needs a CUDA GPU; none is available here')
+    out = dict(onnx=job.onnx())
+    deploy_cfg = copy.deepcopy(job.deploy_cfg)
+    deploy_cfg.backend_config.common_config.fp16_mode = job.precision == 'fp16'
+    onnx2tensorrt(job.work_dir, 'end2end.engine', 0, deploy_cfg, out['onnx'], device='cuda:0')
+    out['model'] = osp.join(job.work_dir, 'end2end.engine')
+    out['meta'] = embed_meta(out['model'], job.meta)
+    return out
+
+
+#: backend -> its exporter: an :class:`ExportJob` in, the paths written out (``model``:
+#: the file the runtime opens); the backends and their precisions are the runtime's table
+EXPORTERS: Dict[str, Callable[[ExportJob], Dict[str, str]]] = dict(
+    onnxruntime=_export_onnxruntime, openvino=_export_openvino, ncnn=_export_ncnn,
+    tensorrt=_export_tensorrt)
+
+
+def check_export(backend: str, precision: str) -> None:
+    """Raises ValueError for a backend or precision there is no exporter for."""
+    if backend not in EXPORTERS or precision not in BACKENDS[backend].precisions:
+        raise ValueError(f'{backend}/{precision} is not supported; choose from '
+                         f'{export_precisions()}')
+
+
+def export_precisions() -> Dict[str, Tuple[str, ...]]:
+    """backend -> the precisions it is exported in."""
+    return {name: BACKENDS[name].precisions for name in EXPORTERS}
+
+
+def deploy(model_config, checkpoint: str, work_dir: str, backend: str = 'onnxruntime',
            precision: str = 'fp32', decode_in_graph: bool = False,
            calibration: Optional[np.ndarray] = None,
            deploy_config: Optional[str] = None, batch: Optional[int] = None) -> Dict[str, str]:
     """Export a pose model to a backend as an MMDeploy SDK folder (the model file and
     MMDeploy SDK's ``deploy.json``, ``pipeline.json``, ``detail.json``), the model's
-    meta (:mod:`.meta`) embedded in each model file; returns the paths it wrote.
+    meta embedded in each model file; returns the paths it wrote.
 
     Args:
-        model_config: Training config (path or name of one of ours).
+        model_config: Training config: a loaded ``Config``, a path or the name of one of
+            ours (read once).
         checkpoint: Its weights.
         work_dir: Output folder.
-        backend: ``onnxruntime``, ``ncnn``, ``tensorrt`` or ``openvino``.
-        precision: See :data:`PRECISIONS`.
+        backend: one of :data:`EXPORTERS`.
+        precision: See :func:`export_precisions`.
         decode_in_graph: Keypoints and scores out of the graph instead of SimCC logits
             (ONNX Runtime).
         calibration: (N, h, w, 3) uint8 crops for ``int8``.
@@ -207,89 +287,50 @@ def deploy(model_config: str, checkpoint: str, work_dir: str, backend: str = 'on
     """
     from mmengine.config import Config
 
-    from ..config import find_config, register_modules
+    from ..build import register
+    from ..config import find_config, load_config
+    register()
     from . import rewriters  # noqa: F401  (MMDeploy rewriters of our head and GAU)
-    register_modules()  # our modules and the stack fixes, in any process
-    from .onnx import export_onnx
-    if backend not in PRECISIONS or precision not in PRECISIONS[backend]:
-        raise ValueError(f'{backend}/{precision} is not supported; choose from {PRECISIONS}')
+    check_export(backend, precision)
     if precision == 'int8' and calibration is None:
         raise ValueError('int8 needs calibration crops (see calibration_crops)')
-    model_config = find_config(model_config)
-    model_cfg = Config.fromfile(model_config)
-    input_size = tuple(model_cfg.codec['input_size'])
-    meta = pose_meta_from_config(model_cfg)
-    deploy_config = find_config(deploy_config or deploy_config_name(
-        backend, precision, input_size, decode_in_graph))
+    cfg = model_config if isinstance(model_config, Config) else load_config(model_config)
+    deploy_cfg = Config.fromfile(find_config(deploy_config or deploy_config_name(
+        backend, precision, cfg.codec['input_size'], decode_in_graph)))
     os.makedirs(work_dir, exist_ok=True)
-    if backend == 'tensorrt':
-        import torch
-        if not torch.cuda.is_available():
-            raise RuntimeError('TensorRT needs a CUDA GPU; none is available here')
-    out: Dict[str, str] = {}
-    if backend == 'ncnn':
-        out['torchscript'] = export_torchscript(model_config, checkpoint,
-                                                osp.join(work_dir, 'end2end.pt'), input_size)
-        out.update(to_ncnn(out['torchscript'], work_dir, input_size, fp16=precision == 'fp16'))
-        out['model'] = out['param']
-        out['meta'] = embed_meta(out['param'], meta)
-        out.update(_sdk_meta(deploy_config, sdk_model_config(model_cfg), work_dir, checkpoint,
-                             out['model']))
-        return out
-    onnx_path = export_onnx(model_config, checkpoint, work_dir, deploy_config=deploy_config,
-                            input_size=input_size, model_cfg=model_cfg)
-    embed_meta(onnx_path, meta)
-    out['onnx'] = onnx_path
-    if backend == 'onnxruntime':
-        if precision == 'fp16':
-            out['model'] = to_fp16(onnx_path, osp.join(work_dir, 'end2end_fp16.onnx'))
-        elif precision == 'int8':
-            out['model'] = quantize_int8(onnx_path, osp.join(work_dir, 'end2end_int8.onnx'),
-                                         calibration, meta)
-        else:
-            out['model'] = onnx_path
-    elif backend == 'openvino':
-        from .openvino import deploy_openvino
-        out.update(deploy_openvino(onnx_path, work_dir, precision, calibration, batch, meta))
-    else:
-        from mmdeploy.apis.tensorrt import onnx2tensorrt
-        deploy_cfg = Config.fromfile(deploy_config)
-        if precision == 'fp16':
-            deploy_cfg.backend_config.common_config.fp16_mode = True
-        onnx2tensorrt(work_dir, 'end2end.engine', 0, deploy_cfg, onnx_path, device='cuda:0')
-        out['model'] = osp.join(work_dir, 'end2end.engine')
-        out['meta'] = embed_meta(out['model'], meta)
-    out.update(_sdk_meta(deploy_config, sdk_model_config(model_cfg), work_dir, checkpoint,
-                             out['model']))
+    job = ExportJob(cfg, checkpoint, work_dir, backend, precision, deploy_cfg,
+                    pose_meta_from_config(cfg), calibration, batch)
+    out = EXPORTERS[backend](job)
+    out.update(write_sdk_info(deploy_cfg, with_mmpose_codec(cfg), work_dir, checkpoint,
+                              out['model']))
     return out
 
 
-def _sdk_meta(deploy_config, model_cfg, work_dir: str, checkpoint: Optional[str],
-              model_file: str) -> Dict[str, str]:
+def write_sdk_info(deploy_cfg, model_cfg, work_dir: str, checkpoint: Optional[str],
+                   model_file: str) -> Dict[str, str]:
     """MMDeploy SDK's ``deploy.json``, ``pipeline.json``, ``detail.json`` for the model,
-    ``deploy.json`` naming ``model_file`` (the precision's file, as MMDeploy names its
-    own backend file)."""
-    from mmdeploy.backend.sdk.export_info import export2SDK
-    export2SDK(deploy_config, model_cfg, work_dir, pth=checkpoint, device='cpu')
-    path = osp.join(work_dir, 'deploy.json')
-    with open(path) as f:
-        info = json.load(f)
+    made by MMDeploy's own functions, ``deploy.json`` naming ``model_file`` (the
+    precision's file, as MMDeploy names its own backend file) before it is written."""
+    import mmengine
+    from mmdeploy.backend.sdk.export_info import get_deploy, get_detail, get_pipeline
+    info = get_deploy(deploy_cfg, model_cfg, work_dir, 'cpu')
     for model in info.get('models', [])[:1]:
         model['net'] = osp.relpath(model_file, work_dir)
-        if model_file.endswith('.param'):
-            model['weights'] = osp.relpath(model_file[:-len('.param')] + '.bin', work_dir)
-        elif model_file.endswith('.xml'):
-            model['weights'] = osp.relpath(model_file[:-len('.xml')] + '.bin', work_dir)
-    with open(path, 'w') as f:
-        json.dump(info, f, indent=4)
-    return {name: osp.join(work_dir, name) for name in ('deploy.json', 'pipeline.json',
-                                                         'detail.json')}
+        stem = osp.splitext(model_file)[0]
+        if model_file.endswith(('.param', '.xml')):
+            model['weights'] = osp.relpath(stem + '.bin', work_dir)
+    docs = {'deploy.json': info,
+            'pipeline.json': get_pipeline(deploy_cfg, model_cfg, work_dir, 'cpu'),
+            'detail.json': get_detail(deploy_cfg, model_cfg, pth=checkpoint)}
+    for name, doc in docs.items():
+        mmengine.dump(doc, osp.join(work_dir, name), indent=4)
+    return {name: osp.join(work_dir, name) for name in docs}
 
 
 DETECTOR_DEPLOY_CONFIG = 'detection_onnxruntime_dynamic.py'
 
 
-def deploy_detector(config: str, checkpoint: Optional[str], work_dir: str,
+def deploy_detector(config, checkpoint: Optional[str], work_dir: str,
                     size: int) -> Dict[str, str]:
     """An RTMDet config exported by MMDeploy ``torch2onnx`` (NMS in the graph) as an SDK
     folder, its meta embedded in ``end2end.onnx``. ``checkpoint`` None keeps the initial
@@ -297,10 +338,11 @@ def deploy_detector(config: str, checkpoint: Optional[str], work_dir: str,
     from mmdeploy.apis import torch2onnx
     from mmengine.config import Config
 
-    from ..config import find_config, register_modules
-    register_modules()  # the stack fixes: torch.onnx, checkpoints
+    from ..build import register
+    from ..config import find_config, load_config
+    register()  # the stack fixes: torch.onnx, checkpoints
     deploy_cfg = Config.fromfile(find_config(DETECTOR_DEPLOY_CONFIG))
-    model_cfg = Config.fromfile(find_config(config))
+    model_cfg = config if isinstance(config, Config) else load_config(config)
     os.makedirs(work_dir, exist_ok=True)
     # torch2onnx rewrites the test pipeline of the config it is given (an array input):
     # it gets a copy, and the SDK meta the config as written
@@ -309,5 +351,5 @@ def deploy_detector(config: str, checkpoint: Optional[str], work_dir: str,
     onnx_path = osp.join(work_dir, 'end2end.onnx')
     embed_meta(onnx_path, detector_meta_from_config(model_cfg, size))
     out = dict(model=onnx_path)
-    out.update(_sdk_meta(deploy_cfg, model_cfg, work_dir, checkpoint, onnx_path))
+    out.update(write_sdk_info(deploy_cfg, model_cfg, work_dir, checkpoint, onnx_path))
     return out

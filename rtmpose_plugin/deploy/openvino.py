@@ -27,10 +27,9 @@ from typing import Callable, Dict, Optional
 
 import numpy as np
 
+from ..runtime.backends import BACKENDS
 from ..runtime.meta import RT_INFO_PATH, ModelMeta
 from ..runtime.sessions import PRECISION_RT_INFO
-
-PRECISIONS = ('fp32', 'bf16', 'int8')
 
 #: how ``to_openvino`` quantizes to INT8; a cached INT8 IR made another way is remade
 INT8_RECIPE = 'nncf-mixed-minmax'
@@ -56,13 +55,14 @@ def to_openvino(onnx_path: str, xml_path: str, precision: str = 'fp32',
         ValueError: an unknown precision, or int8 without crops.
     """
     import openvino as ov
-    if precision not in PRECISIONS:
-        raise ValueError(f'OpenVINO precision must be one of {PRECISIONS}, got {precision!r}')
+    if precision not in BACKENDS['openvino'].precisions:
+        raise ValueError(f'OpenVINO precision must be one of '
+                         f'{BACKENDS["openvino"].precisions}, got {precision!r}')
     if precision == 'int8' and (calibration is None or not len(calibration)):
         raise ValueError('int8 needs calibration crops (see calibration_crops)')
     if meta is None:
-        from ..runtime.meta import embedded_meta
-        meta = embedded_meta(onnx_path)
+        from .embed import file_meta
+        meta = file_meta(onnx_path)
     if preprocess_fn is None:
         from ..core.image import normalize
         if meta is None:

@@ -1,7 +1,7 @@
 """The real-time pipeline: detector + RTMPose with frame-skip detection, pose NMS,
 tracking and One-Euro smoothing, over images, folders, videos and cameras; opening
 models by name, file, SDK folder or config (:mod:`.models`)."""
-from .models import open_detector, open_pose_model
+from .opener import open_detector, open_pose_model
 from .pipeline import (FrameResult, PoseInstance, PosePipeline, boxes_from_poses, clip_boxes,
                        to_bgr_uint8)
 from .runner import coco_detections, draw, iter_frames, run

@@ -9,7 +9,7 @@ the command itself is :func:`rtmpose_plugin.console.pose_main`.
 
 MODEL and DETECTOR: an MMDeploy SDK folder or zip, a model file (``.onnx``, ``.xml``,
 ``.param``, ``.engine``), a model name (``rtmpose-m``, ``rtmdet-nano``) or a config with
-``--pose-checkpoint`` / ``--det-checkpoint`` (see :mod:`.models`). Exported models run
+``--pose-checkpoint`` / ``--det-checkpoint`` (see :mod:`.opener`). Exported models run
 without the training stack. ``--backend auto`` runs the fastest CPU backend and
 precision this machine supports (:mod:`rtmpose_plugin.runtime.cpu`) and says which.
 Writes ``results.jsonl`` (one line per frame, as it goes) and annotated output.
@@ -20,46 +20,58 @@ import argparse
 import functools
 import logging
 import os.path as osp
-import pickle
-from typing import Optional, Sequence, Tuple
+from dataclasses import dataclass
+from typing import Optional, Tuple
 
-BACKENDS = ('auto', 'onnxruntime', 'openvino', 'ncnn', 'tensorrt', 'pytorch')
-PRECISIONS = ('auto', 'fp32', 'fp16', 'bf16', 'int8')
+from ..errors import EXPECTED_ERRORS  # noqa: F401  (the CLI's one-line errors)
+
+#: what ``--precision`` takes
+PRECISION_CHOICES = ('auto', 'fp32', 'fp16', 'bf16', 'int8')
 
 logger = logging.getLogger('rtmpose_plugin.pose')
 
 
-def _model_file(spec: str) -> str:
-    """The model file a spec names, where that is known without opening it."""
-    from ..runtime.meta import is_sdk_folder, sdk_model_file
-    if is_sdk_folder(spec):
-        return sdk_model_file(spec)
-    return spec
+def backend_names() -> Tuple[str, ...]:
+    """What ``--backend`` takes: ``auto`` and the backend table's names."""
+    from ..runtime.backends import BACKENDS
+    return ('auto', ) + tuple(BACKENDS)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The backend and precision a run uses, and why (said in one line)."""
+    backend: str
+    precision: str
+    reason: str
+
+    def __iter__(self):  # (backend, precision, reason), as a tuple unpacks
+        return iter((self.backend, self.precision, self.reason))
+
+    def __getitem__(self, i):
+        return tuple(self)[i]
 
 
 def choose_backend(backend: str, precision: str, calibration: Optional[str] = None,
-                   model: str = '', device: str = 'cpu'):
-    """(backend, precision, reason) from the command line's choices; ``auto`` picks the
-    fastest this CPU supports (or ONNX Runtime on a CUDA device).
+                   model: str = '', device: str = 'cpu') -> Choice:
+    """The backend and precision from the command line's choices; ``auto`` picks the
+    fastest this CPU supports (or ONNX Runtime on a CUDA device), a model file of one
+    backend's own kind picks that backend. Nothing is opened: an INT8 OpenVINO IR runs
+    as INT8 whatever is chosen, and the opener says so.
 
     Raises:
-        ValueError: a precision the backend does not have, or int8 without calibration.
+        ValueError: an unknown backend, a precision the backend does not have, or int8
+            without calibration.
     """
+    from ..runtime.backends import BACKENDS, check_precision, get_backend, owner_of
     from ..runtime.cpu import pick_cpu_backend
-    from .models import PRECISIONS as BACKEND_PRECISIONS
-    model = _model_file(model)
-    if model.endswith('.param'):
-        backend = 'ncnn' if backend == 'auto' else backend
-    elif model.endswith('.engine'):
-        backend = 'tensorrt' if backend == 'auto' else backend
-    elif model.endswith('.xml'):
-        backend = 'openvino' if backend == 'auto' else backend
-        if precision == 'auto' and osp.isfile(model):
-            import openvino as ov
-
-            from ..runtime.sessions import openvino_saved_precision
-            if openvino_saved_precision(ov.Core().read_model(model)) == 'int8':
-                return 'openvino', 'int8', 'an INT8 model'
+    from ..runtime.meta import is_sdk_folder, sdk_model_file
+    if backend != 'auto':
+        get_backend(backend)
+    if isinstance(model, str) and is_sdk_folder(model):
+        model = sdk_model_file(model)
+    owner = owner_of(model) if isinstance(model, str) and model else None
+    if owner is not None and owner.name != 'onnxruntime' and backend == 'auto':
+        backend = owner.name  # an IR, an ncnn or TensorRT file runs on its own backend
     if device != 'cpu':
         backend = 'onnxruntime' if backend == 'auto' else backend
         precision = 'fp32' if precision == 'auto' else precision
@@ -67,9 +79,9 @@ def choose_backend(backend: str, precision: str, calibration: Optional[str] = No
     else:
         best = pick_cpu_backend(calibration=bool(calibration))
         if backend == 'auto' and precision == 'auto':
-            return best.backend, best.precision, best.reason
+            return Choice(best.backend, best.precision, best.reason)
         if backend == 'auto':
-            backend = best.backend if precision in BACKEND_PRECISIONS[best.backend] else \
+            backend = best.backend if precision in BACKENDS[best.backend].precisions else \
                 'onnxruntime'
             reason = f'{precision} asked for'
         elif precision == 'auto':
@@ -80,49 +92,53 @@ def choose_backend(backend: str, precision: str, calibration: Optional[str] = No
                                                else '')
         else:
             reason = 'asked for'
-    if precision not in BACKEND_PRECISIONS.get(backend, ()):
-        raise ValueError(f'{backend} has no {precision}; it has '
-                         f'{", ".join(BACKEND_PRECISIONS.get(backend, ()))}')
+    check_precision(BACKENDS[backend], precision)
     if precision == 'int8' and not calibration and not model.endswith('.xml'):
         raise ValueError('int8 needs calibration data: --calibration DATA (a folder laid '
                          'out like the sample data, with coco/test_coco.json)')
-    return backend, precision, reason
+    return Choice(backend, precision, reason)
 
 
-def open_models(pose: str, det: Optional[str] = None, backend: str = 'auto',
+def open_models(pose: str, det: Optional[str] = None, backend='auto',
                 precision: str = 'auto', device: str = 'cpu', threads: int = 0,
                 pose_checkpoint: Optional[str] = None, det_checkpoint: Optional[str] = None,
                 keypoints: Optional[str] = None, calibration: Optional[str] = None,
                 det_size: Optional[int] = None, log=None):
     """(pose model, detector or None, backend, precision): the one opener of the CLI
     and the API. ``backend`` / ``precision`` ``auto`` pick as :func:`choose_backend`
-    does and say which in one line; the detector follows on the same backend."""
-    from .models import open_detector, open_pose_model
+    does (``backend`` may be its :class:`Choice`, made once by the caller), said in one
+    line once the model is open; the detector follows on the same backend."""
+    from ..runtime.cpu import capabilities_allow
+    from .opener import open_model, resolve_model
     log = log or logger
-    backend, precision, reason = choose_backend(backend, precision, calibration, pose, device)
-    log.info(f'backend: {backend} {precision} ({reason})')
+    choice = backend if isinstance(backend, Choice) else \
+        choose_backend(backend, precision, calibration, pose, device)
     crops = None
     if calibration:
         from ..datasets.samples import calibration_crops
         crops = functools.partial(calibration_crops, calibration)
-    pose_model = open_pose_model(pose, pose_checkpoint, backend, precision, device, threads,
-                                 keypoints, crops, calibration_id=osp.abspath(calibration or ''))
+    pose_model = open_model(resolve_model(pose, pose_checkpoint, 'pose', choice.backend,
+                                          choice.precision, device, keypoints),
+                            threads, crops, calibration_id=osp.abspath(calibration or ''))
+    reason = choice.reason if pose_model.precision == choice.precision else \
+        f'an {pose_model.precision.upper()} model'
+    log.info(f'backend: {choice.backend} {pose_model.precision} ({reason})')
     for note in pose_model.meta.assumed:
         log.warning(f'pose model: assumed {note}')
     detector = None
     if det:
-        det_backend = 'openvino' if backend == 'openvino' else 'onnxruntime'
+        det_backend = 'openvino' if choice.backend == 'openvino' else 'onnxruntime'
         det_precision = 'fp32'
         if det_backend == 'openvino':
-            from ..runtime.cpu import capabilities_allow
-            det_precision = precision if precision in ('fp32', 'bf16') else (
+            det_precision = choice.precision if choice.precision in ('fp32', 'bf16') else (
                 'bf16' if capabilities_allow('openvino', 'bf16') else 'fp32')
-        detector = open_detector(det, det_checkpoint, det_backend, det_precision,
-                                 device if det_backend == 'onnxruntime' else 'cpu', threads,
-                                 det_size)
+        detector = open_model(resolve_model(det, det_checkpoint, 'detection', det_backend,
+                                            det_precision,
+                                            device if det_backend == 'onnxruntime' else 'cpu',
+                                            size=det_size), threads)
         for note in detector.meta.assumed:
             log.warning(f'detector: assumed {note}')
-    return pose_model, detector, backend, pose_model.precision
+    return pose_model, detector, choice.backend, pose_model.precision
 
 
 def parser() -> argparse.ArgumentParser:
@@ -135,9 +151,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument('--keypoints', choices=keypoint_set_names(),
                    help='the keypoint set of a pose model that does not say it (a model not '
                         'exported by rtmpose_plugin)')
-    p.add_argument('--backend', default='auto', choices=BACKENDS,
+    p.add_argument('--backend', default='auto', choices=backend_names(),
                    help='auto (default): the fastest CPU backend this machine supports')
-    p.add_argument('--precision', default='auto', choices=PRECISIONS,
+    p.add_argument('--precision', default='auto', choices=PRECISION_CHOICES,
                    help='auto (default): the fastest this CPU supports on the backend')
     p.add_argument('--device', default='cpu', help='cpu (default) or cuda:N')
     p.add_argument('--calibration', metavar='DATA',
@@ -168,6 +184,4 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-#: what the CLI reports as one line rather than a traceback (a refused checkpoint is a
-#: pickle.UnpicklingError)
-EXPECTED_ERRORS = (FileNotFoundError, ValueError, RuntimeError, pickle.UnpicklingError)
+

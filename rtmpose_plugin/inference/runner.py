@@ -43,10 +43,16 @@ def iter_frames(source: Union[str, int], reference: Optional[str] = None,
         FileNotFoundError: ``source`` does not exist.
         ValueError: a file of an unknown type, or a camera/video that cannot be opened.
     """
+    check_source(source, reference)
+    yield from _frames(source, reference, video)
+
+
+def _frames(source: Union[str, int], reference: Optional[str] = None,
+            video: Optional[dict] = None) -> Iterator[Frame]:
+    """:func:`iter_frames` of a source already checked (:func:`check_source`)."""
     if isinstance(source, int) or (isinstance(source, str) and source.isdigit()):
         yield from _iter_video(int(source), f'camera{source}', live=True, video=video)
         return
-    check_source(source, reference)
     if osp.isdir(source):
         files = sorted(f for f in glob.glob(osp.join(source, '*'))
                        if f.lower().endswith(IMAGE_EXTS))
@@ -181,7 +187,8 @@ def draw(image: np.ndarray, result: FrameResult, keypoints: KeypointSet,
 def run(pipeline: PosePipeline, source: Union[str, int], out_dir: str,
         boxes_for: Optional[Callable] = None,
         progress: bool = True, max_frames: Optional[int] = None,
-        save_frames: bool = True, reference: Optional[str] = None) -> Dict[str, object]:
+        save_frames: bool = True, reference: Optional[str] = None,
+        checked: bool = False) -> Dict[str, object]:
     """The pipeline over every frame of ``source``; returns a summary.
 
     Every frame's JSON line is flushed before the next frame is read. Ctrl-C (a camera
@@ -194,14 +201,17 @@ def run(pipeline: PosePipeline, source: Union[str, int], out_dir: str,
         save_frames: Write annotated images (an image input) or one video (a video
             input) to ``out_dir``.
         reference: A complete video to salvage an MP4 cut before its index with.
+        checked: The caller has checked ``source`` and ``out_dir`` already
+            (:func:`check_source`, :func:`check_out_dir`), before opening its models.
 
     The summary's ``video`` says how a video ended: ``frames_read``, and
     ``frames_expected`` (what its index lists) or ``salvaged``; ``video_note`` says it
     in words where it ended early or was salvaged.
     """
     from tqdm import tqdm
-    check_source(source, reference)
-    check_out_dir(out_dir)
+    if not checked:
+        check_source(source, reference)
+        check_out_dir(out_dir)
     os.makedirs(out_dir, exist_ok=True)
     results_path = osp.join(out_dir, 'results.jsonl')
     is_video = isinstance(source, int) or str(source).isdigit() or str(source).lower().endswith(
@@ -210,7 +220,7 @@ def run(pipeline: PosePipeline, source: Union[str, int], out_dir: str,
     frames = people = errors = 0
     start = time.perf_counter()
     video: dict = {}
-    bar = tqdm(iter_frames(source, reference=reference, video=video), disable=not progress,
+    bar = tqdm(_frames(source, reference, video), disable=not progress,
                unit='frame', dynamic_ncols=True)
     interrupted = False
     with open(results_path, 'w') as log:

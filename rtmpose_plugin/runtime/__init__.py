@@ -8,10 +8,10 @@ mmengine, mmpose, mmdet or mmdeploy is imported (``pip install rtmpose_plugin[ru
 - :mod:`.cpu`: the fastest CPU backend and precision, by the CPU's flags.
 
 Opening a model from what a user gives (a name, a config, a file, an SDK folder or zip)
-is :func:`rtmpose_plugin.inference.models.open_pose_model`.
+is :func:`rtmpose_plugin.inference.opener.open_pose_model`.
 """
 from .meta import KeypointSet, ModelError, ModelMeta, keypoint_set, keypoint_set_names
-from .models import Detector, PoseModel
+from .estimators import Detector, PoseModel
 
 __all__ = [
     'ModelError', 'ModelMeta', 'KeypointSet', 'keypoint_set', 'keypoint_set_names',

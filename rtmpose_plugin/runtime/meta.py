@@ -5,7 +5,8 @@ Where it is read from, first found first:
 
 1. embedded in the model file: ONNX ``metadata_props`` (key :data:`META_KEY`), OpenVINO
    ``rt_info`` (``rtmpose_plugin/meta``), or ``<stem>.meta.json`` beside an ncnn
-   ``.param`` or a TensorRT engine;
+   ``.param`` or a TensorRT engine, read from the open session by the backend table
+   (:mod:`.backends`);
 2. an MMDeploy SDK folder's ``pipeline.json`` (input size, mean/std, channel order,
    split ratio, letterbox), which MMDeploy writes and OpenMMLab's published model zips
    carry; it names no keypoint set;
@@ -13,19 +14,23 @@ Where it is read from, first found first:
    carries none, and for a bare detector the RTMDet defaults, always said in
    :attr:`ModelMeta.assumed`.
 
-Only the standard library and NumPy are imported: the runtime runs without the training
-stack.
+4. for PyTorch and for export, a training config (:func:`pose_meta_from_config`; these
+   functions import mmpose when called).
+
+Importing this module imports the standard library and NumPy only: the runtime runs
+without the training stack.
 """
 from __future__ import annotations
 
 import functools
 import json
-import os
 import os.path as osp
 from dataclasses import asdict, dataclass, field, replace
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
+
+from ..errors import ModelError
 
 #: the key of the JSON meta in ONNX ``metadata_props``
 META_KEY = 'rtmpose_plugin.meta'
@@ -36,11 +41,6 @@ META_VERSION = 1
 #: mmdet's RTMDet data preprocessor (BGR), used for a bare detector
 RTMDET_MEAN = (103.53, 116.28, 123.675)
 RTMDET_STD = (57.375, 57.12, 58.395)
-
-
-class ModelError(ValueError):
-    """A model file that is not what was expected (not an RTMPose or RTMDet export,
-    outputs of the wrong shape, a folder without a model, meta that disagree)."""
 
 
 @dataclass
@@ -197,100 +197,9 @@ def keypoint_set(name: str) -> KeypointSet:
 
 # ---------------------------------------------------------------- embedded meta
 
-def _varint(buf, pos: int) -> Tuple[int, int]:
-    result = shift = 0
-    while True:
-        if pos >= len(buf):
-            raise ValueError('truncated varint')
-        b = buf[pos]
-        result |= (b & 0x7F) << shift
-        pos += 1
-        if not b & 0x80:
-            return result, pos
-        shift += 7
-
-
-def onnx_metadata(path: str) -> Dict[str, str]:
-    """An ONNX file's ``metadata_props`` (ModelProto field 14), read without the onnx
-    package: the file's top-level protobuf fields are walked and the graph skipped.
-
-    Raises:
-        ModelError: the file is not a protobuf (not an ONNX model).
-    """
-    out: Dict[str, str] = {}
-    size = os.path.getsize(path)
-    with open(path, 'rb') as f:
-        pos = 0
-        try:
-            while pos < size:
-                f.seek(pos)
-                head = f.read(20)
-                tag, after = _varint(head, 0)
-                number, wire = tag >> 3, tag & 7
-                pos += after
-                if wire == 0:
-                    _, n = _varint(head, after)
-                    pos += n - after
-                elif wire == 2:
-                    length, n = _varint(head, after)
-                    pos += n - after
-                    if number == 14:
-                        f.seek(pos)
-                        key, value = _string_pair(f.read(length))
-                        out[key] = value
-                    pos += length
-                elif wire == 5:
-                    pos += 4
-                elif wire == 1:
-                    pos += 8
-                else:
-                    raise ValueError(f'wire type {wire}')
-                if number == 0:
-                    raise ValueError('field 0')
-        except (ValueError, UnicodeDecodeError) as e:
-            raise ModelError(f'{path} is not an ONNX model ({e})') from None
-    return out
-
-
-def _string_pair(buf: bytes) -> Tuple[str, str]:
-    """A StringStringEntryProto: (key, value)."""
-    pos, fields = 0, {}
-    while pos < len(buf):
-        tag, pos = _varint(buf, pos)
-        if tag & 7 != 2:
-            raise ValueError('unexpected wire type in metadata entry')
-        length, pos = _varint(buf, pos)
-        fields[tag >> 3] = buf[pos:pos + length].decode('utf-8')
-        pos += length
-    return fields.get(1, ''), fields.get(2, '')
-
-
 def sidecar_path(model_path: str) -> str:
     """``<stem>.meta.json`` beside a model file (ncnn, TensorRT)."""
     return osp.splitext(model_path)[0] + '.meta.json'
-
-
-def embedded_meta(path: str) -> Optional[ModelMeta]:
-    """The meta a model file carries itself (or in its sidecar file), or None."""
-    text = None
-    if path.endswith('.onnx'):
-        text = onnx_metadata(path).get(META_KEY)
-    elif path.endswith('.xml'):
-        import openvino as ov
-        model = ov.Core().read_model(path)
-        if model.has_rt_info(RT_INFO_PATH):
-            text = str(model.get_rt_info(RT_INFO_PATH).astype(str))
-    if text is None and osp.isfile(sidecar_path(path)):
-        with open(sidecar_path(path)) as f:
-            text = f.read()
-    return ModelMeta.from_json(text) if text else None
-
-
-def write_sidecar(model_path: str, meta: ModelMeta) -> str:
-    path = sidecar_path(model_path)
-    with open(path, 'w') as f:
-        f.write(meta.to_json())
-    return path
 
 
 # ---------------------------------------------------------------- MMDeploy SDK folders
@@ -374,24 +283,24 @@ def sdk_meta(folder: str) -> ModelMeta:
                      pad_value=pad_value)
 
 
-def read_meta(model_path: str, folder: Optional[str] = None, keypoints: Optional[str] = None,
-              task: str = 'pose', input_shape=None, size: Optional[int] = None) -> ModelMeta:
-    """The meta of a model: embedded, else the SDK folder's, else assumed (see the module
+def resolve_meta(embedded: Optional[ModelMeta], model_path: str,
+                 folder: Optional[str] = None, keypoints: Optional[str] = None,
+                 task: str = 'pose', input_shape: Optional[Sequence] = None,
+                 size: Optional[int] = None) -> ModelMeta:
+    """A model's meta: ``embedded``, else the SDK folder's, else assumed (see the module
     note). ``keypoints`` names the keypoint set of a model that carries none; a model
-    that carries one must agree with it. ``input_shape``: a bare model's input shape, or
-    a function giving it (called only for a bare model); ``size``: a bare detector's
-    letterbox size when its input is dynamic (640 if not given).
+    that carries one must agree with it. ``input_shape``: a bare model's input shape;
+    ``size``: a bare detector's letterbox size when its input is dynamic (640 if not given).
 
     Raises:
         ModelError: a pose model with no keypoint set and none named, or a named set
             that differs from the embedded one.
     """
-    meta = embedded_meta(model_path)
+    meta = embedded
     if meta is None and folder is not None:
         meta = sdk_meta(folder)
     if meta is None:
-        shape = input_shape() if callable(input_shape) else input_shape
-        meta = _bare_meta(model_path, task, shape, size)
+        meta = _bare_meta(model_path, task, input_shape, size)
     if meta.task != task:
         raise ModelError(f'{model_path} is a {meta.task} model, not a {task} model')
     if task == 'pose':
@@ -428,3 +337,79 @@ def _bare_meta(model_path: str, task: str, input_shape: Optional[Sequence],
     return ModelMeta('detection', size or (640, 640), RTMDET_MEAN, RTMDET_STD, False,
                      assumed=['RTMDet mean/std (BGR), letterbox with pad 114' +
                               ('' if size else ', input 640x640')])
+
+
+# ---------------------------------------------------------------- from a training config
+
+#: the keypoint sets bundled with the runtime (``runtime/keypoint_sets.json``), for
+#: models that carry none: the name ``--keypoints`` takes -> mmpose's dataset meta file
+#: (the set's own ``name`` is the dataset name that file gives, e.g. 'Human-Art')
+BUNDLED_DATASETS = {
+    name: f'configs/_base_/datasets/{name}.py'
+    for name in ('coco', 'coco_wholebody', 'crowdpose', 'mpii', 'ap10k', 'aic', 'halpe',
+                 'halpe26', 'humanart', 'onehand10k', 'coco_wholebody_hand',
+                 'coco_wholebody_face', 'lapa', 'wflw', '300w', 'cofw', 'ubody2d')
+}
+
+
+def keypoint_set_from_metainfo(metainfo: Dict) -> KeypointSet:
+    """A :class:`KeypointSet` from a dataset meta dict (``dict(from_file=...)`` or the
+    full one), parsed by mmpose."""
+    from mmpose.datasets.datasets.utils import parse_pose_metainfo
+    meta = parse_pose_metainfo(dict(metainfo))
+    k = int(meta['num_keypoints'])
+    sigmas = np.asarray(meta.get('sigmas', []), np.float64).reshape(-1)
+    if sigmas.size != k:  # a dataset without OKS sigmas: one value for all
+        sigmas = np.full(k, 0.08)
+    as_int = lambda rows: [tuple(int(v) for v in row) for row in rows]  # noqa: E731
+    # a bundled set is named as its file (mmpose's Human-Art file says 'Human-Art')
+    stem = osp.splitext(osp.basename(str(dict(metainfo).get('from_file', ''))))[0]
+    return KeypointSet(
+        name=stem if stem in BUNDLED_DATASETS else str(meta['dataset_name']),
+        names=[str(meta['keypoint_id2name'][i]) for i in range(k)],
+        sigmas=[float(s) for s in sigmas],
+        flip_pairs=as_int(meta.get('flip_pairs', [])),
+        skeleton=as_int(meta.get('skeleton_links', [])),
+        keypoint_colors=as_int(np.asarray(meta.get('keypoint_colors', [])).reshape(-1, 3)),
+        link_colors=as_int(np.asarray(meta.get('skeleton_link_colors', [])).reshape(-1, 3)),
+    ).check()
+
+
+def dataset_metainfo(cfg) -> Dict:
+    """The dataset meta of a config's test dataset: its ``metainfo``, else its dataset
+    class's ``METAINFO``."""
+    from mmpose.registry import DATASETS
+    from mmengine.registry import init_default_scope
+    init_default_scope(cfg.get('default_scope', 'mmpose'))
+    dataset = cfg.test_dataloader.dataset
+    if dataset.get('metainfo'):
+        return dict(dataset['metainfo'])
+    cls = DATASETS.get(dataset['type'])
+    if cls is None or not getattr(cls, 'METAINFO', None):
+        raise ValueError(f'the config\'s test dataset {dataset["type"]!r} has no metainfo: '
+                         'give test_dataloader.dataset.metainfo')
+    return dict(cls.METAINFO)
+
+
+def pose_meta_from_config(cfg) -> ModelMeta:
+    """A pose model's meta from its training config: codec input size and split ratio,
+    the data preprocessor's mean/std and channel order, the test dataset's keypoints."""
+    pre = cfg.model.get('data_preprocessor', {})
+    codec = cfg.codec
+    ratio = float(codec.get('simcc_split_ratio', 2.0))
+    w, h = codec['input_size'][:2]
+    return ModelMeta('pose', (int(w), int(h)),
+                     tuple(float(v) for v in pre.get('mean', (0, 0, 0))),
+                     tuple(float(v) for v in pre.get('std', (1, 1, 1))),
+                     bool(pre.get('bgr_to_rgb', False)), ratio,
+                     keypoints=keypoint_set_from_metainfo(dataset_metainfo(cfg)))
+
+
+def detector_meta_from_config(cfg, size: int) -> ModelMeta:
+    """An RTMDet's meta from its config: letterbox to ``size`` with pad 114, its data
+    preprocessor's mean/std and channel order."""
+    pre = cfg.model.get('data_preprocessor', {})
+    return ModelMeta('detection', (int(size), int(size)),
+                     tuple(float(v) for v in pre.get('mean', (0, 0, 0))),
+                     tuple(float(v) for v in pre.get('std', (1, 1, 1))),
+                     bool(pre.get('bgr_to_rgb', False)), keep_ratio=True, pad_value=114.0)

@@ -1,18 +1,9 @@
 """One session type per backend behind one small interface: a network file in, arrays
-in and out. This is the only place that constructs a backend's session.
+in and out. Which backend runs which file, on which devices and in which precisions is
+the table of :mod:`.backends`, whose :func:`~.backends.open_session` makes these.
 
-============  =========================  ==================  ===========================
-backend       file                       devices             precisions
-============  =========================  ==================  ===========================
-onnxruntime   ``.onnx``                  cpu, cuda:N         as the file (fp32/fp16/int8)
-openvino      ``.xml`` or ``.onnx``      cpu                 fp32, bf16, int8 (an INT8 IR)
-ncnn          ``.param`` + ``.bin``      cpu                 fp32, fp16
-tensorrt      ``.engine``                cuda:N              as built
-pytorch       config + checkpoint        cpu, cuda:N         fp32
-============  =========================  ==================  ===========================
-
-Note: B the batch. Each session reports its input's name and shape (dynamic dimensions
-as None) and its outputs' names and ranks, so a model can be checked when it is opened.
+Each session reports its input's name and shape (dynamic dimensions as None) and its
+outputs' names and ranks, so a model can be checked when it is opened.
 """
 from __future__ import annotations
 
@@ -22,15 +13,9 @@ from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .meta import ModelError
+from ..errors import ModelError
 
 Shape = Tuple[Optional[int], ...]
-
-#: backend -> the precisions its models are made in (by :mod:`rtmpose_plugin.deploy`) and
-#: run in here
-EXPORT_PRECISIONS: Dict[str, Tuple[str, ...]] = dict(
-    onnxruntime=('fp32', 'fp16', 'int8'), ncnn=('fp32', 'fp16'), tensorrt=('fp32', 'fp16'),
-    openvino=('fp32', 'bf16', 'int8'))
 
 #: the precision recorded in an OpenVINO IR by ``deploy.openvino.to_openvino``
 PRECISION_RT_INFO = ['rtmpose_plugin', 'precision']
@@ -42,12 +27,14 @@ class Session:
 
     Attributes:
         backend, device, precision: what it runs on and in.
+        path: the model file it runs (set by ``open_session``).
         input_name: the one input; input_shape: its shape, None where dynamic.
         output_names; output_ranks: each output's rank.
     """
     backend = ''
     device = 'cpu'
     precision = 'fp32'
+    path = ''
     input_name: str
     input_shape: Shape
     output_names: List[str]
@@ -204,6 +191,14 @@ class OpenVINOSession(Session):
         self._compiled: Dict[object, tuple] = {}
         self._dynamic = self._compile(None)  # checks the precision now
 
+    def reshape(self, input_shape: Sequence[int]) -> None:
+        """Fix the input's shape (a detector's (1, 3, 320, 320)) and compile for it."""
+        self.model.reshape({self.model.inputs[0]: list(input_shape)})
+        self.input_shape = tuple(int(v) for v in input_shape)
+        self.static_batch = self.input_shape[0]
+        self._compiled = {}
+        self._dynamic = self._compile(None)
+
     def _compile(self, batch: Optional[int]) -> tuple:
         model = self.model
         if batch is not None:
@@ -340,7 +335,7 @@ class TorchSession(Session):
     def __init__(self, config: str, checkpoint: str, device: str = 'cpu') -> None:
         import torch
 
-        from ..config import init_pose_model
+        from ..build import init_pose_model
         index = _cuda_index(device)
         if index >= 0 and not torch.cuda.is_available():
             raise RuntimeError(f'{device} asked for, but torch sees no CUDA device')

@@ -2,6 +2,7 @@
 import numpy as np
 import pytest
 
+from rtmpose_plugin import build
 from rtmpose_plugin.datasets import samples
 
 from ..conftest import SHARED_DATA
@@ -27,7 +28,7 @@ def test_people_of_each_annotated_folder_become_crops(tmp_path):
 
 
 def test_smoke_runner_trains_the_smoke_config_quietly(tmp_path):
-    runner, config, checkpoint = samples.smoke_runner(f'{SHARED_DATA}/coco', str(tmp_path))
+    runner, config, checkpoint = build.smoke_runner(f'{SHARED_DATA}/coco', str(tmp_path))
     cfg = runner.cfg
     epochs = cfg.train_cfg.max_epochs
     assert config.endswith(samples.SMOKE_CONFIG) and checkpoint.endswith(f'epoch_{epochs}.pth')

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from rtmpose_plugin.inference.models import open_pose_model
+from rtmpose_plugin.inference.opener import open_pose_model
 
 from rtmpose_plugin.deploy import deploy
 
@@ -77,7 +77,8 @@ def test_ncnn_parity(export, crops, pytorch, precision, bound):
 @pytest.mark.parametrize('backend, precision', [('onnxruntime', 'fp32'), ('onnxruntime', 'int8'),
                                                 ('ncnn', 'fp32'), ('openvino', 'fp32')])
 def test_every_export_is_an_sdk_folder_whose_model_describes_itself(export, backend, precision):
-    from rtmpose_plugin.runtime.meta import embedded_meta, sdk_meta, sdk_model_file
+    from rtmpose_plugin.deploy.embed import file_meta
+    from rtmpose_plugin.runtime.meta import sdk_meta, sdk_model_file
     out = export(backend, precision)
     folder = osp.dirname(out['model'])
     for name in ('deploy.json', 'pipeline.json', 'detail.json'):
@@ -86,7 +87,7 @@ def test_every_export_is_an_sdk_folder_whose_model_describes_itself(export, back
     pipeline = json.dumps(json.load(open(out['pipeline.json'])))
     assert 'SimCCLabelDecode' in pipeline and 'TopDownAffine' in pipeline
     assert '4.89897' in pipeline and '5.65685' in pipeline  # sigma='auto' written out
-    meta = embedded_meta(out['model'])
+    meta = file_meta(out['model'])
     from_sdk = sdk_meta(folder)
     assert meta.input_size == from_sdk.input_size == INPUT
     assert (meta.mean, meta.std, meta.to_rgb) == (from_sdk.mean, from_sdk.std, from_sdk.to_rgb)

@@ -8,7 +8,7 @@ from tools.benchmarks.accuracy import (CALIBRATION_FOLDERS, coco_keypoint_ap,
                                                coco_people)
 from rtmpose_plugin.datasets.samples import calibration_crops
 from rtmpose_plugin.deploy import deploy
-from rtmpose_plugin.inference.models import open_pose_model
+from rtmpose_plugin.inference.opener import open_pose_model
 from rtmpose_plugin.runtime.sessions import (OpenVINOSession, openvino_capabilities,
                                              openvino_compile)
 

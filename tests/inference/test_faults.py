@@ -8,7 +8,7 @@ import pytest
 
 from rtmpose_plugin.inference import PosePipeline
 from rtmpose_plugin.inference.errors import InputError, ModelError
-from tools.benchmarks.synthetic import StandingPoseModel as StandIn
+from rtmpose_plugin.testing import StandingPoseModel as StandIn
 
 
 BOXES = np.array([[100, 50, 200, 300, 0.9], [300, 60, 400, 320, 0.8]], np.float32)

@@ -35,10 +35,10 @@ FAMILIES = [
 @pytest.mark.parametrize('config, name, k', FAMILIES, ids=[f'{f[1]}-{f[0][:f[0].index("_")]}' for f in FAMILIES])
 def test_family_exports_and_runs_with_the_real_detector(config, name, k, tmp_path):
     from rtmpose_plugin.deploy import deploy
-    from rtmpose_plugin.runtime.meta import embedded_meta
+    from rtmpose_plugin.deploy.embed import file_meta
     sdk = tmp_path / 'sdk'
     out = deploy(config, random_checkpoint(config, str(tmp_path / 'random.pth')), str(sdk))
-    meta = embedded_meta(out['model'])
+    meta = file_meta(out['model'])
     assert meta.keypoints.name == name and meta.keypoints.num_keypoints == k
     np.testing.assert_allclose(meta.keypoints.sigmas, keypoint_set(name).sigmas)
     summary = main([shared('coco', '000000196141.jpg'), '--pose', str(sdk), '--det',

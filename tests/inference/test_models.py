@@ -13,7 +13,7 @@ def test_rtmdet_exports_through_mmdeploy_and_detects_in_image_pixels(tmp_path):
     """RTMDet-nano with random weights: MMDeploy ONNX with NMS, our ONNX Runtime runner."""
     from mmengine.runner.checkpoint import save_checkpoint
 
-    from rtmpose_plugin.config import build_model
+    from rtmpose_plugin.build import build_model
     from rtmpose_plugin.inference import open_detector
     model, cfg = build_model('rtmdet_nano_320-8xb32_coco-person.py')
     torch.manual_seed(0)

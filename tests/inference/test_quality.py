@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from tools.benchmarks.pipeline import SMOOTHING
-from tools.benchmarks.synthetic import COLORS, DotPoseModel, evaluate, make_scene
+from rtmpose_plugin.testing import COLORS, DotPoseModel, evaluate, make_scene
 
 pytestmark = pytest.mark.slow
 

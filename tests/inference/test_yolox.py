@@ -19,7 +19,7 @@ def test_a_yolox_sdk_folder_detects_as_rtmlibs_yolox(tmp_path):
     from mmengine.config import Config
     from mmengine.runner.checkpoint import save_checkpoint
 
-    from rtmpose_plugin.config import build_model
+    from rtmpose_plugin.build import build_model
     from rtmpose_plugin.deploy.export import deploy_detector
     from rtmpose_plugin.inference import open_detector
 
@@ -42,7 +42,7 @@ def test_a_yolox_sdk_folder_detects_as_rtmlibs_yolox(tmp_path):
     save_checkpoint(dict(state_dict=model.state_dict(), meta=dict()), ckpt)
     deploy_detector(cfg_path, ckpt, str(tmp_path / 'sdk'), 416)
     # as published: our embedded meta stripped, MMDeploy's pipeline.json alone
-    from rtmpose_plugin.inference.models import unpack_sdk_zip
+    from rtmpose_plugin.inference.opener import unpack_sdk_zip
     folder = unpack_sdk_zip(zip_sdk_folder(str(tmp_path / 'sdk'), str(tmp_path / 'yolox.zip'),
                                            strip_meta=True))
     ours = open_detector(folder)

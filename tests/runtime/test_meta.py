@@ -1,5 +1,6 @@
 """What models say about themselves: SDK folders (the real RTMDet-nano's), embedded ONNX
-meta read without the onnx package, the bundled keypoint sets against mmpose's."""
+meta read from the open session (no onnx package), the bundled keypoint sets against
+mmpose's."""
 import json
 import shutil
 
@@ -7,8 +8,9 @@ import numpy as np
 import onnx
 import pytest
 
+from rtmpose_plugin.runtime.backends import meta_of, open_session
 from rtmpose_plugin.runtime.meta import (META_KEY, ModelError, ModelMeta, keypoint_set,
-                                         keypoint_set_names, onnx_metadata, read_meta, sdk_meta)
+                                         keypoint_set_names, resolve_meta, sdk_meta)
 
 from ..conftest import shared
 
@@ -42,18 +44,19 @@ def test_sdk_values_come_from_the_file_not_from_defaults(tmp_path):
     assert meta.pad_value == 0 and meta.input_size == (416, 416)
 
 
-def test_onnx_metadata_is_read_without_onnx_and_junk_is_refused(tmp_path):
+def test_onnx_meta_is_read_from_the_session_and_junk_is_refused(tmp_path):
+    meta = ModelMeta('detection', (320, 320), (1., 2., 3.), (4., 5., 6.), False)
     model = onnx.load(shared(DET, 'end2end.onnx'))
-    model.metadata_props.add(key=META_KEY, value='{"x": 1}')
+    model.metadata_props.add(key=META_KEY, value=meta.to_json())
     model.metadata_props.add(key='other', value='ü')
     path = str(tmp_path / 'm.onnx')
     onnx.save(model, path)
-    assert onnx_metadata(path) == {META_KEY: '{"x": 1}', 'other': 'ü'}
-    assert onnx_metadata(shared(DET, 'end2end.onnx')) == {}
+    assert meta_of(open_session(path)) == meta
+    assert meta_of(open_session(shared(DET, 'end2end.onnx'))) is None
     junk = tmp_path / 'junk.onnx'
     junk.write_bytes(b'\xff' * 64)
     with pytest.raises(ModelError, match='not an ONNX model'):
-        onnx_metadata(str(junk))
+        open_session(str(junk))
 
 
 def test_meta_round_trips_through_json():
@@ -66,7 +69,7 @@ def test_meta_round_trips_through_json():
 
 
 def test_bundled_keypoint_sets_equal_mmpose_dataset_meta():
-    from rtmpose_plugin.deploy.meta import BUNDLED_DATASETS, keypoint_set_from_metainfo
+    from rtmpose_plugin.runtime.meta import BUNDLED_DATASETS, keypoint_set_from_metainfo
     assert sorted(keypoint_set_names()) == sorted(BUNDLED_DATASETS)
     for name, meta_file in BUNDLED_DATASETS.items():
         ref = keypoint_set_from_metainfo(dict(from_file=meta_file))
@@ -77,10 +80,10 @@ def test_bare_pose_model_needs_its_keypoint_set_named(tmp_path):
     path = str(tmp_path / 'bare.onnx')
     shutil.copy(shared(DET, 'end2end.onnx'), path)
     with pytest.raises(ModelError, match='--keypoints'):
-        read_meta(path, input_shape=(1, 3, 256, 192))
-    meta = read_meta(path, keypoints='mpii', input_shape=(1, 3, 256, 192))
+        resolve_meta(None, path, input_shape=(1, 3, 256, 192))
+    meta = resolve_meta(None, path, keypoints='mpii', input_shape=(1, 3, 256, 192))
     assert meta.keypoints.num_keypoints == 16 and meta.input_size == (192, 256)
     assert any('mpii' in a for a in meta.assumed) and any('ImageNet' in a for a in meta.assumed)
     with pytest.raises(ModelError, match='unknown keypoint set'):
-        read_meta(path, keypoints='nope', input_shape=(1, 3, 256, 192))
+        resolve_meta(None, path, keypoints='nope', input_shape=(1, 3, 256, 192))
     np.testing.assert_allclose(meta.keypoints.sigma_array, keypoint_set('mpii').sigmas)

@@ -7,7 +7,7 @@ import cv2
 import numpy as np
 import pytest
 
-from rtmpose_plugin.inference.models import open_detector, open_pose_model
+from rtmpose_plugin.inference.opener import open_detector, open_pose_model
 from rtmpose_plugin.runtime import ModelError
 
 from ..conftest import random_checkpoint, shared
@@ -124,12 +124,11 @@ def test_models_are_checked_when_opened(pose_sdk, tmp_path):
 
 def test_outputs_that_disagree_with_the_meta_are_refused(pose_sdk, tmp_path):
     """A model whose meta names another keypoint set than its outputs have."""
-    from rtmpose_plugin.deploy.meta import embed_meta
+    from rtmpose_plugin.deploy.embed import embed_meta, file_meta
     from rtmpose_plugin.runtime import keypoint_set
-    from rtmpose_plugin.runtime.meta import embedded_meta
     path = str(tmp_path / 'wrong.onnx')
     shutil.copy(os.path.join(pose_sdk, 'end2end.onnx'), path)
-    meta = embedded_meta(path)
+    meta = file_meta(path)
     meta.keypoints = keypoint_set('crowdpose')
     embed_meta(path, meta)
     with pytest.raises(ModelError, match='14 crowdpose keypoints'):

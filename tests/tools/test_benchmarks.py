@@ -59,7 +59,7 @@ def test_paired_ratio_finds_the_faster_function_and_its_interval():
 def test_pipeline_speed_benchmark_runs_ours_and_rtmlib(tmp_path):
     from tools.benchmarks.deployment import CASES, _mmpose_config, shared_checkpoint
     from tools.benchmarks.pipeline import speed
-    from tools.benchmarks.synthetic import make_scene
+    from rtmpose_plugin.testing import make_scene
     from rtmpose_plugin.deploy import deploy
     _, inp, ours, ref = CASES[0]
     ckpt = shared_checkpoint(_mmpose_config(ref), str(tmp_path / 't.pth'))
@@ -98,7 +98,7 @@ def test_pipeline_cost_stand_in_keeps_frame_skip_detection():
     import numpy as np
 
     from tools.benchmarks.pipeline import _NetworkCost, _with_true_boxes
-    from tools.benchmarks.synthetic import make_scene, truth_detector
+    from rtmpose_plugin.testing import make_scene, truth_detector
     from rtmpose_plugin.inference.pipeline import PosePipeline
 
     from rtmpose_plugin.runtime import keypoint_set
@@ -127,7 +127,7 @@ def test_pipeline_cost_stand_in_keeps_frame_skip_detection():
 def test_pipeline_cpu_backends_benchmark_runs(tmp_path):
     from tools.benchmarks.deployment import CASES, _mmpose_config, shared_checkpoint
     from tools.benchmarks.pipeline import cpu_backends_speed
-    from tools.benchmarks.synthetic import make_scene
+    from rtmpose_plugin.testing import make_scene
     from rtmpose_plugin.datasets.samples import calibration_crops
     from rtmpose_plugin.deploy.export import deploy, deploy_detector
 

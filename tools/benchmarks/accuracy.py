@@ -55,7 +55,7 @@ def build_variant(backend: str, precision: str, config: str, checkpoint: str, sd
                   calibration: np.ndarray, threads: int = 1) -> Callable:
     """The pose model of one (backend, precision), from one SDK folder (PyTorch: the
     config and checkpoint), opened as the CLI opens it."""
-    from rtmpose_plugin.inference.models import open_pose_model
+    from rtmpose_plugin.inference.opener import open_pose_model
     if backend == 'pytorch':
         import torch
         torch.set_num_threads(max(threads, 1))

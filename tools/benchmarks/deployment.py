@@ -83,29 +83,15 @@ def _mmpose_config(rel: str) -> str:
 
 def shared_checkpoint(mmpose_config: str, path: str) -> str:
     """Random weights of mmpose's model, saved as a checkpoint both configs load."""
-    import torch
-    from mmengine.runner.checkpoint import save_checkpoint
-
-    from rtmpose_plugin.config import build_model
-    from mmengine.config import Config
-    cfg = Config.fromfile(mmpose_config)
-    cfg.model.backbone.init_cfg = None
-    model, _ = build_model(mmpose_config, cfg)
-    torch.manual_seed(0)
-    model.init_weights()
-    save_checkpoint(dict(state_dict=model.state_dict(), meta=dict()), path)
-    return path
+    from rtmpose_plugin.testing import random_checkpoint
+    return random_checkpoint(mmpose_config, path)
 
 
 def _runner(backend: str, path: str, threads: int,
             precision: str = 'fp32') -> Callable[[np.ndarray], object]:
     """The raw network of a model file on a backend (a runtime session), for timing."""
-    from rtmpose_plugin.runtime import sessions
-    if backend == 'onnxruntime':
-        return sessions.OnnxRuntimeSession(path, threads=threads).run
-    if backend == 'openvino':
-        return sessions.OpenVINOSession(path, precision, threads).run
-    return sessions.NcnnSession(path, threads=threads).run
+    from rtmpose_plugin.runtime.backends import open_session
+    return open_session(path, backend, precision, threads=threads).run
 
 
 #: seconds of rest before each block of runs (see :func:`_interleave`)
@@ -249,7 +235,8 @@ def run_cpu_case(case: Tuple, work_dir: str, threads: Sequence[int], calibration
     from rtmpose_plugin.analysis import complexity
     from rtmpose_plugin.config import find_config
     from rtmpose_plugin.deploy.export import quantize_int8
-    from rtmpose_plugin.deploy.meta import embed_meta, pose_meta_from_config
+    from rtmpose_plugin.deploy.embed import embed_meta
+    from rtmpose_plugin.runtime.meta import pose_meta_from_config
     from rtmpose_plugin.deploy.onnx import export_onnx
     from rtmpose_plugin.deploy.openvino import to_openvino
     from rtmpose_plugin.runtime.cpu import capabilities_allow

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from rtmpose_plugin.inference import PosePipeline
 from rtmpose_plugin.inference.errors import InputError
 
-from .synthetic import StandingPoseModel as StandIn
+from rtmpose_plugin.testing import StandingPoseModel as StandIn
 
 DTYPES = ['uint8', 'uint16', 'int8', 'int32', 'int64', 'float16', 'float32', 'float64',
           'bool', 'complex64', 'object']

@@ -13,7 +13,7 @@ from typing import Dict, List, Optional, Tuple
 import numpy as np
 
 from .deployment import PAUSE
-from .synthetic import Scene, evaluate, truth_detector
+from rtmpose_plugin.testing import Scene, evaluate, truth_detector
 
 SMOOTHING = dict(min_cutoff=1.0, beta=0.02)
 
@@ -61,7 +61,7 @@ def speed(pose: str, scene: Scene, det_interval: int = 1, repeats: int = 2,
     import os
     import sys
 
-    from rtmpose_plugin.inference.models import locate, open_pose_model
+    from rtmpose_plugin.inference.opener import locate, open_pose_model
     from rtmpose_plugin.inference.pipeline import PosePipeline
     detect, state = truth_detector(scene)
     onnx_path = locate(pose)[0]
@@ -122,7 +122,7 @@ class _NetworkCost:
     from poses between detections then behave as with a trained model."""
 
     def __init__(self, model, keypoints: bool = True):
-        from .synthetic import TEMPLATE
+        from rtmpose_plugin.testing import TEMPLATE
         self.model, self.input_size = model, model.input_size
         if keypoints:
             self.keypoints = model.keypoints
@@ -162,7 +162,7 @@ def cpu_backends_speed(scene: Scene, pose_sdk: str, det_sdk: str, calibration: n
     and a standing pose stand in for their outputs (see :class:`_NetworkCost`).
     Returns {name: frames/s} and the ratio of each to the first.
     """
-    from rtmpose_plugin.inference.models import open_detector, open_pose_model
+    from rtmpose_plugin.inference.opener import open_detector, open_pose_model
     from rtmpose_plugin.inference.pipeline import PosePipeline
     from rtmpose_plugin.runtime.cpu import capabilities_allow
     variants = [v for v in variants if capabilities_allow(*v)]
@@ -211,25 +211,17 @@ def cpu_backends_rows(threads=(1, 0), people=(1, 6), frames: int = 60):
     import os
     import tempfile
 
-    import torch
-    from mmengine.runner.checkpoint import save_checkpoint
-
-    from rtmpose_plugin.config import build_model
-    from rtmpose_plugin.datasets.samples import default_data_root
-    from rtmpose_plugin.datasets.samples import calibration_crops
+    from rtmpose_plugin.datasets.samples import calibration_crops, default_data_root
     from rtmpose_plugin.deploy.export import deploy, deploy_detector
+    from rtmpose_plugin.testing import make_scene, random_checkpoint
     from .deployment import CASES, _mmpose_config, shared_checkpoint
-    from .synthetic import make_scene
     with tempfile.TemporaryDirectory() as tmp:
         _, inp, ours_cfg, ref = next(c for c in CASES if c[0] == 'm' and c[1] == (192, 256))
         pose_ckpt = shared_checkpoint(_mmpose_config(ref), os.path.join(tmp, 'm.pth'))
         pose_sdk = os.path.join(tmp, 'pose')
         deploy(ours_cfg, pose_ckpt, pose_sdk)
-        det_model, _ = build_model('rtmdet_nano_320-8xb32_coco-person.py')
-        torch.manual_seed(0)
-        det_model.init_weights()
-        det_ckpt = os.path.join(tmp, 'nano.pth')
-        save_checkpoint(dict(state_dict=det_model.state_dict(), meta=dict()), det_ckpt)
+        det_ckpt = random_checkpoint('rtmdet_nano_320-8xb32_coco-person.py',
+                                     os.path.join(tmp, 'nano.pth'))
         det_sdk = os.path.join(tmp, 'det')
         deploy_detector('rtmdet_nano_320-8xb32_coco-person.py', det_ckpt, det_sdk, 320)
         calibration = calibration_crops(default_data_root(), inp)
@@ -260,34 +252,29 @@ def before_after_speed(scene: Scene, pose_sdk: str, det_sdk: str, before: str,
                        threads: int = 0) -> Dict:
     """Frames/s of the whole pipeline (RTMDet every ``det_interval`` frames, pose model
     on every crop, NMS, tracking, One-Euro; ONNX Runtime fp32) as built by this code and
-    by the package copy importable as ``before`` (:func:`load_package_copy`), on the same
-    ONNX files, plus a second instance of this code's (the A/A control). Interleaved in
+    by the package copy importable as ``before`` (:func:`load_package_copy`) through the
+    public names both have (``inference.open_pose_model``, ``open_detector``,
+    ``PosePipeline``), on the same model files, plus a second instance of this code's (the A/A control). Interleaved in
     blocks of ``block`` frames after one untimed pass, the order rotating, with a rest
     before each block (as :func:`speed`). The networks run for their cost; the scene's
     true boxes and a standing pose stand in for their outputs (random weights)."""
     import importlib
 
-    from rtmpose_plugin.inference.models import locate, open_detector, open_pose_model
-    from rtmpose_plugin.inference.pipeline import PosePipeline
-    old_onnx = importlib.import_module(f'{before}.deploy.onnx')
-    old_pipeline = importlib.import_module(f'{before}.inference.pipeline')
-    old_detector = importlib.import_module(f'{before}.inference.detector')
+    import rtmpose_plugin.inference as new
+    old = importlib.import_module(f'{before}.inference')  # its public names only
     truth, state = truth_detector(scene)
-    pose_onnx, det_onnx = locate(pose_sdk)[0], locate(det_sdk, task='detection')[0]
+
+    def build(api):
+        pose = api.open_pose_model(pose_sdk, backend='onnxruntime', threads=threads)
+        det = api.open_detector(det_sdk, threads=threads)
+        return api.PosePipeline(_NetworkCost(pose), _with_true_boxes(det, truth),
+                                det_interval=det_interval, smoothing=SMOOTHING)
 
     def ours():
-        pose = open_pose_model(pose_sdk, backend='onnxruntime', threads=threads)
-        det = open_detector(det_sdk, threads=threads)
-        pipe = PosePipeline(_NetworkCost(pose), _with_true_boxes(det, truth),
-                            det_interval=det_interval, smoothing=SMOOTHING)
-        return pipe
+        return build(new)
 
     def theirs():
-        pose = old_onnx.OnnxPoseModel(pose_onnx, threads=threads)
-        det = old_detector.OnnxDetector(det_onnx, 320, threads)
-        return old_pipeline.PosePipeline(_NetworkCost(pose, keypoints=False),
-                                         _with_true_boxes(det, truth),
-                                         det_interval=det_interval, smoothing=SMOOTHING)
+        return build(old)
 
     pipes = dict(after=ours(), before=theirs(), after_copy=ours())
     names = list(pipes)
@@ -325,7 +312,7 @@ def before_after_rows(before_dir: str, people=(1, 6), threads=(1, 0), frames: in
     from rtmpose_plugin.datasets.samples import default_data_root
     from rtmpose_plugin.deploy.export import deploy
     from .deployment import CASES, _mmpose_config, shared_checkpoint
-    from .synthetic import make_scene
+    from rtmpose_plugin.testing import make_scene
     before = load_package_copy(before_dir)
     det_sdk = os.path.join(default_data_root(), 'models', 'rtmdet-nano-person')
     with tempfile.TemporaryDirectory() as tmp:
@@ -413,7 +400,7 @@ def crowd_peak(boxes: int = 10000, track: bool = False, max_batch: int = 64) -> 
 
     from rtmpose_plugin.inference import PosePipeline
 
-    from .synthetic import StandingPoseModel as StandIn
+    from rtmpose_plugin.testing import StandingPoseModel as StandIn
 
     rng = np.random.default_rng(0)
     xy = rng.uniform((0, 0), (1800, 950), (boxes, 2))

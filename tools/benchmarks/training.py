@@ -51,8 +51,8 @@ def _trainer(config: str, data_root: str, batch: int, workers: int, repeat: int)
     from mmengine.registry import MODELS, init_default_scope
     from mmengine.runner import Runner
 
-    from rtmpose_plugin.config import register_modules
-    register_modules()
+    from rtmpose_plugin.build import register
+    register()
     from rtmpose_plugin.apis.runner import replace_data_root
     cfg = replace_data_root(Config.fromfile(config), data_root)
     init_default_scope('mmpose')

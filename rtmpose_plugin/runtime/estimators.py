@@ -11,7 +11,8 @@ import numpy as np
 
 from ..core.image import letterbox, normalize
 from ..core.simcc import decode_simcc, simcc_bins
-from .meta import ModelError, ModelMeta
+from ..errors import ModelError
+from .meta import ModelMeta
 from .sessions import Session
 
 

@@ -1,5 +1,6 @@
-"""A synthetic multi-person video with known keypoint trajectories, for measuring the
-pipeline's tracking, smoothing and frame-skip detection.
+"""Stand-ins that tests and benchmarks share: random-weights checkpoints, and a
+synthetic multi-person video with known keypoint trajectories, for measuring the
+pipeline's tracking, smoothing and frame-skip detection (``numpy.testing``'s place).
 
 Figures walk across the frame (half left to right, half right to left, so they cross
 and occlude one another), each keypoint drawn as a dot of its own colour. The "pose
@@ -18,6 +19,30 @@ from typing import Dict, List, Optional, Tuple
 
 import cv2
 import numpy as np
+
+
+
+def random_checkpoint(config, path: str, seed: int = 0, cfg=None, adjust=None) -> str:
+    """A checkpoint of a config's model (a path, one of ours, or mmpose's) with random
+    weights (no pre-trained backbone), seeded; ``adjust(model)`` edits it before saving
+    (a detector's biases raised so that boxes score)."""
+    import torch
+    from mmengine.runner.checkpoint import save_checkpoint
+
+    from .build import build_model
+    from .config import load_config
+    cfg = cfg if cfg is not None else load_config(config)
+    if cfg.model.get('backbone', {}).get('init_cfg'):
+        cfg.model.backbone.init_cfg = None
+    model, _ = build_model(config, cfg)
+    torch.manual_seed(seed)
+    model.init_weights()
+    if adjust is not None:
+        with torch.no_grad():
+            adjust(model)
+    save_checkpoint(dict(state_dict=model.state_dict(), meta=dict()), path)
+    return path
+
 
 # a standing COCO skeleton, unit height, origin at the hips' centre
 TEMPLATE = np.array([
@@ -71,7 +96,7 @@ class DotPoseModel:
     """Finds each keypoint's coloured dot in a crop; Gaussian jitter of ``noise`` px."""
 
     def __init__(self, input_size=(192, 256), noise: float = 1.5, seed: int = 0) -> None:
-        from rtmpose_plugin.runtime.meta import keypoint_set
+        from .runtime.meta import keypoint_set
         self.input_size = input_size
         self.keypoints = keypoint_set('coco')
         self.noise = noise
@@ -115,7 +140,7 @@ def evaluate(scene: Scene, det_interval: int = 1, smoothing: Optional[Dict] = No
     ran the detector."""
     from scipy.optimize import linear_sum_assignment
 
-    from rtmpose_plugin.inference.pipeline import PosePipeline
+    from .inference.pipeline import PosePipeline
     truth, state = truth_detector(scene)
     calls = []
 
@@ -171,7 +196,7 @@ class StandingPoseModel:
     input_size = (192, 256)
 
     def __init__(self, value=None):
-        from rtmpose_plugin.runtime.meta import keypoint_set
+        from .runtime.meta import keypoint_set
         self.keypoints = keypoint_set('coco')
         self.value, self.calls = value, []
 

@@ -7,7 +7,7 @@ from mmengine.config import Config
 
 from rtmpose_plugin.config import find_config
 from rtmpose_plugin.core.image import normalize
-from rtmpose_plugin.deploy.meta import pose_meta_from_config
+from rtmpose_plugin.runtime.meta import pose_meta_from_config
 
 
 @pytest.mark.parametrize('config, dataset, k, size', [

@@ -1,4 +1,9 @@
-"""Opening a model for the pipeline, the CLI, the demo and the benchmarks: one place.
+"""The model opener: what ``--pose`` / ``--det`` name, resolved once into a
+:class:`ModelSpec` (model file, SDK folder, backend, precision), then opened as a
+:class:`~rtmpose_plugin.runtime.PoseModel` or :class:`~rtmpose_plugin.runtime.Detector`
+on one session of the backend table (:mod:`rtmpose_plugin.runtime.backends`), whose
+meta is read from that session. The one place for the pipeline, the CLI, the API, the
+demo and the benchmarks.
 
 What ``--pose`` and ``--det`` accept (:func:`open_pose_model`, :func:`open_detector`):
 
@@ -22,23 +27,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import os.path as osp
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Callable, Optional, Sequence, Tuple
 
 import numpy as np
 
-from ..runtime.meta import (ModelError, ModelMeta, is_sdk_folder, read_meta, sdk_model_file)
-from ..runtime.models import Detector, PoseModel
-from ..runtime.sessions import EXPORT_PRECISIONS
 from .. import hub
-from ..zoo import (DETECTOR_SIZES, NAMES, keypoint_set_name, name_of_zip, resolve,
-                   name_hint, sdk_zip_url)
-
-MODEL_FILES = ('.onnx', '.xml', '.param', '.engine')
-#: backend -> precisions it runs: what each exports to, and PyTorch
-PRECISIONS = dict(EXPORT_PRECISIONS, pytorch=('fp32', ))
+from ..errors import ModelError
+from ..runtime.backends import (BACKENDS, backend_for, check_precision, model_suffixes,
+                                open_session, read_meta)
+from ..runtime.estimators import Detector, PoseModel
+from ..runtime.meta import ModelMeta, is_sdk_folder, resolve_meta, sdk_model_file
+from ..zoo import (DETECTOR_SIZES, NAMES, keypoint_set_name, name_hint, name_of_zip, resolve,
+                   sdk_zip_url)
 
 
 def cache_dir() -> str:
@@ -151,7 +153,7 @@ def locate_model(spec: str, checkpoint: Optional[str] = None, task: str = 'pose'
     if named is not None and spec.startswith(('http://', 'https://')):
         return _locate_name(named, None, task, det_size)  # a published zip, by its URL
     if spec.startswith(('http://', 'https://')):
-        if not spec.endswith(('.zip', ) + MODEL_FILES):
+        if not spec.endswith(('.zip', ) + model_suffixes()):
             raise ModelError(f'{spec}: a URL must name an SDK zip or a model file')
         try:
             spec = hub.download(spec)
@@ -169,7 +171,7 @@ def locate_model(spec: str, checkpoint: Optional[str] = None, task: str = 'pose'
                              'deploy.json): give the folder tools/deploy.py wrote, or a model '
                              'file')
         return sdk_model_file(spec), spec, None
-    if spec.endswith(MODEL_FILES):
+    if spec.endswith(model_suffixes()) and not spec.endswith('.py'):
         if not osp.isfile(spec):
             raise FileNotFoundError(f'model file {spec} does not exist')
         return spec, None, None
@@ -184,67 +186,167 @@ def locate_model(spec: str, checkpoint: Optional[str] = None, task: str = 'pose'
         return sdk_model_file(folder), folder, None
     if osp.exists(spec):
         raise ModelError(f'{spec} is not a model: expected an SDK folder or zip, a '
-                         f'{"/".join(MODEL_FILES)} file, a config or a model name')
+                         f'{"/".join(s for s in model_suffixes() if s != ".py")} file, a config or '
+                         'a model name')
     raise FileNotFoundError(f'{spec!r} is neither a file, a folder nor a model name '
                             f'({name_hint(spec)})')
 
 
-def _backend_of(path: str, backend: str) -> str:
-    """The backend a model file runs on; ``auto`` picks by the file's kind."""
-    by_ext = {'.xml': 'openvino', '.param': 'ncnn', '.engine': 'tensorrt'}
-    ext = osp.splitext(path)[1]
-    if backend == 'auto':
-        return by_ext.get(ext, 'onnxruntime')
-    if ext in by_ext and by_ext[ext] != backend:
-        raise ValueError(f'{osp.basename(path)} is a {by_ext[ext]} model; it cannot run on '
-                         f'{backend}')
-    if ext == '.onnx' and backend in ('ncnn', 'tensorrt'):
-        raise ValueError(f'{backend} runs a converted model: tools/deploy.py --backend '
-                         f'{backend}, then give its SDK folder')
-    return backend
+# ---------------------------------------------------------------- resolving, once
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """What a ``--pose`` / ``--det`` resolved to, once: the value the opener passes down.
+
+    Attributes:
+        task: ``pose`` or ``detection``.
+        file: the model file (a config for PyTorch).
+        folder: its SDK folder, or None.
+        backend, precision: what it runs on and in (precision None: as the file records).
+        device: ``cpu`` or ``cuda:N``.
+        keypoints: the keypoint set a model name implies or the caller named, or None.
+        checkpoint: PyTorch's weights.
+        size: a detector's letterbox size asked for, or None.
+    """
+    task: str
+    file: str
+    folder: Optional[str]
+    backend: str
+    precision: Optional[str]
+    device: str = 'cpu'
+    keypoints: Optional[str] = None
+    checkpoint: Optional[str] = None
+    size: Optional[int] = None
+
+    @property
+    def name(self) -> str:
+        return self.folder or self.file
+
+    @property
+    def converted(self) -> bool:
+        """An ONNX file run in a precision it is converted to first (fp16, INT8)."""
+        return self.file.endswith('.onnx') and self.precision in ('fp16', 'int8')
 
 
-def _convert(onnx_path: str, meta: ModelMeta, backend: str, precision: str,
-             calibration: Optional[Callable[[], np.ndarray]], calibration_id: str) -> str:
+def resolve_model(spec: str, checkpoint: Optional[str] = None, task: str = 'pose',
+                  backend: str = 'auto', precision: Optional[str] = None,
+                  device: str = 'cpu', keypoints: Optional[str] = None,
+                  size: Optional[int] = None) -> ModelSpec:
+    """``spec`` (see the module note) located and checked against the backend table.
+
+    Raises:
+        FileNotFoundError, ValueError, ModelError: with what was expected and found.
+    """
+    if backend != 'auto' and backend not in BACKENDS:
+        raise ValueError(f'unknown backend {backend!r}; known: auto, {", ".join(BACKENDS)}')
+    if backend != 'auto' and not BACKENDS[backend].files:  # PyTorch: config + checkpoint
+        if task != 'pose':
+            raise ValueError(f'the detector runs on an exported model, not on {backend}')
+        if spec not in NAMES and not spec.endswith('.py'):
+            raise ValueError(f'the {backend} backend runs a config with a checkpoint, or a '
+                             f'model name; {spec!r} is neither')
+        check_precision(BACKENDS[backend], precision)
+        config, ckpt = resolve(spec, checkpoint)
+        return ModelSpec(task, config, None, backend, precision or 'fp32', device,
+                         keypoints, ckpt)
+    model_file, folder, named = locate_model(spec, checkpoint, task, size or 640)
+    chosen = backend_for(model_file, backend)
+    if precision is None and chosen.name != 'openvino':
+        precision = 'fp32'
+    check_precision(chosen, precision)
+    return ModelSpec(task, model_file, folder, chosen.name, precision, device,
+                     keypoints or (named if task == 'pose' else None), size=size)
+
+
+# ---------------------------------------------------------------- opening
+
+def open_model(spec: ModelSpec, threads: int = 0,
+               calibration: Optional[Callable[[Sequence[int]], np.ndarray]] = None,
+               calibration_id: str = ''):
+    """The :class:`PoseModel` or :class:`Detector` of a resolved spec: one session, its
+    meta read from it (an ONNX file converted first where its precision asks for it)."""
+    model_file = spec.file
+    if spec.converted:
+        if spec.precision == 'int8' and calibration is None:
+            raise ValueError('int8 needs calibration data: --calibration DATA (a folder laid '
+                             'out like the sample data, with coco/test_coco.json)')
+        model_file = _convert(spec, calibration, calibration_id)
+    session = open_session(model_file, spec.backend, spec.precision, spec.device, threads,
+                           checkpoint=spec.checkpoint)
+    if spec.task == 'pose':
+        return PoseModel(session, read_meta(session, spec.folder, spec.keypoints), name=spec.name)
+    meta = _sized(read_meta(session, spec.folder, task='detection', size=spec.size), spec.size)
+    if spec.backend == 'openvino':
+        # a static input: OpenVINO runs RTMDet-nano much faster than with a dynamic one
+        w, h = meta.input_size
+        session.reshape((1, 3, h, w))
+    return Detector(session, meta, name=spec.name)
+
+
+def _sized(meta: ModelMeta, size: Optional[int]) -> ModelMeta:
+    if size and tuple(meta.input_size) != (size, size):  # asked for, over what it says
+        meta = replace(meta, input_size=(size, size),
+                       assumed=meta.assumed + [f'input {size}x{size} (asked for)'])
+    return meta
+
+
+def _file_meta(spec: ModelSpec) -> ModelMeta:
+    """A pose model's meta before it is opened, for its conversion (read with the onnx
+    package, which a conversion needs anyway)."""
+    from ..deploy.embed import file_meta
+    shape = None
+    embedded = file_meta(spec.file)
+    if embedded is None and spec.folder is None and spec.file.endswith('.onnx'):
+        import onnx
+        dims = onnx.load(spec.file, load_external_data=False).graph.input[0].type.tensor_type
+        shape = tuple(d.dim_value or None for d in dims.shape.dim)
+    return resolve_meta(embedded, spec.file, spec.folder, spec.keypoints, spec.task, shape)
+
+
+def _convert(spec: ModelSpec, calibration: Optional[Callable[[Sequence[int]], np.ndarray]],
+             calibration_id: str) -> str:
     """A converted copy of an ONNX pose model (ORT fp16 / INT8, OpenVINO INT8 IR), made
-    once into the cache, keyed by the ONNX file's content and how it is converted."""
+    once into the cache, keyed by the ONNX file's content and how it is converted; the
+    meta (a named keypoint set included) embedded in it."""
     from ..deploy import export as exp
     from ..deploy.openvino import INT8_RECIPE, to_openvino
+    backend, precision, onnx_path = spec.backend, spec.precision, spec.file
     recipe = INT8_RECIPE if backend == 'openvino' else 'ort-qdq-minmax'
     key = _key(file_digest(onnx_path), backend, precision, calibration_id,
-               recipe if precision == 'int8' else '')
+               recipe if precision == 'int8' else '', spec.keypoints or '', spec.folder or '')
     name = 'end2end_int8.xml' if backend == 'openvino' else f'end2end_{precision}.onnx'
     folder = osp.join(cache_dir(), backend, key)
 
     def make(tmp):
+        meta = _file_meta(spec)
+        crops = (lambda: calibration(meta.input_size)) if calibration else None
         out = osp.join(tmp, name)
         if backend == 'openvino':
-            to_openvino(onnx_path, out, 'int8', calibration(), meta=meta)
+            to_openvino(onnx_path, out, 'int8', crops(), meta=meta)
         elif precision == 'fp16':
-            exp.to_fp16(onnx_path, out)
+            exp.to_fp16(onnx_path, out, meta)
         else:
-            exp.quantize_int8(onnx_path, out, calibration(), meta)
+            exp.quantize_int8(onnx_path, out, crops(), meta)
 
     return osp.join(_cached(folder, name, make), name)
 
-
-# ---------------------------------------------------------------- opening
 
 def open_pose_model(spec: str, checkpoint: Optional[str] = None, backend: str = 'auto',
                     precision: Optional[str] = None, device: str = 'cpu', threads: int = 0,
                     keypoints: Optional[str] = None,
                     calibration: Optional[Callable[[Sequence[int]], np.ndarray]] = None,
                     calibration_id: str = '') -> PoseModel:
-    """A pose model ready for the pipeline.
+    """A pose model ready for the pipeline: :func:`resolve_model` then :func:`open_model`.
 
     Args:
         spec: See the module note.
         checkpoint: For a config (or to override a model name's official checkpoint).
-        backend: ``auto`` (by the file's kind, ONNX Runtime for ONNX), ``onnxruntime``,
-            ``openvino``, ``ncnn``, ``tensorrt`` or ``pytorch`` (a config or a name).
-        precision: one of :data:`PRECISIONS` of the backend; ``int8`` quantizes an ONNX
-            model once (cached), calibrated on ``calibration(input_size)`` crops. None:
-            as an OpenVINO IR records it, else fp32.
+        backend: ``auto`` (by the file's kind, ONNX Runtime for ONNX) or a backend of
+            :data:`rtmpose_plugin.runtime.backends.BACKENDS` (``pytorch``: a config or a
+            name).
+        precision: one of the backend's; ``int8`` quantizes an ONNX model once (cached),
+            calibrated on ``calibration(input_size)`` crops. None: as an OpenVINO IR
+            records it, else fp32.
         device: ``cpu`` or ``cuda:N`` where the backend has it.
         keypoints: the keypoint set of a model that carries none (a foreign model).
         calibration_id: names the calibration data in the cache key.
@@ -252,67 +354,8 @@ def open_pose_model(spec: str, checkpoint: Optional[str] = None, backend: str = 
     Raises:
         FileNotFoundError, ValueError, ModelError: with what was expected and found.
     """
-    from ..runtime import sessions
-    if backend == 'pytorch':
-        if precision not in (None, 'fp32'):
-            raise ValueError('the PyTorch backend runs fp32 only')
-        if spec not in NAMES and not spec.endswith('.py'):
-            raise ValueError('the PyTorch backend runs a config with a checkpoint, or a model '
-                             f'name; {spec!r} is neither')
-        from ..deploy.meta import pose_meta_from_config
-        config, ckpt = resolve(spec, checkpoint)
-        session = sessions.TorchSession(config, ckpt, device)
-        return PoseModel(session, pose_meta_from_config(session.config), name=spec)
-    model_file, folder, named_keypoints = locate_model(spec, checkpoint, 'pose')
-    keypoints = keypoints or named_keypoints
-    backend = _backend_of(model_file, backend)
-    if precision is None and backend != 'openvino':
-        precision = 'fp32'
-    if precision is not None and precision not in PRECISIONS[backend]:
-        raise ValueError(f'{backend} has no {precision}; it has '
-                         f'{", ".join(PRECISIONS[backend])}')
-    # ONNX Runtime fp32 runs the file as it is: its session is opened once, and a bare
-    # file's input shape read from it rather than from a second session
-    session = _pose_session(model_file, backend, precision, device, threads) \
-        if backend == 'onnxruntime' and precision == 'fp32' else None
-    meta = read_meta(model_file, folder, keypoints, 'pose',
-                     input_shape=(lambda: session.input_shape) if session else
-                     (lambda: _input_shape(model_file)))
-    name = folder or model_file
-    if model_file.endswith('.onnx') and (precision in ('fp16', 'int8')):
-        if precision == 'int8' and calibration is None:
-            raise ValueError('int8 needs calibration data: --calibration DATA (a folder laid '
-                             'out like the sample data, with coco/test_coco.json)')
-        model_file = _convert(model_file, meta, backend, precision,
-                              (lambda: calibration(meta.input_size)) if calibration else None,
-                              calibration_id)
-    if session is None:
-        session = _pose_session(model_file, backend, precision, device, threads)
-    return PoseModel(session, meta, name=name)
-
-
-def _pose_session(model_file: str, backend: str, precision: Optional[str], device: str,
-                  threads: int):
-    from ..runtime import sessions
-    if backend == 'onnxruntime':
-        session = sessions.OnnxRuntimeSession(model_file, device, threads)
-        if precision == 'int8':  # a QDQ model: float inputs and outputs
-            session.precision = 'int8'
-        return session
-    if backend == 'openvino':
-        return sessions.OpenVINOSession(model_file, precision, threads, device=device)
-    if backend == 'ncnn':
-        return sessions.NcnnSession(model_file, threads=threads, fp16=precision == 'fp16',
-                                    device=device)
-    return sessions.TensorRTSession(model_file, device)
-
-
-def _input_shape(model_file: str):
-    """A bare ONNX file's input shape (for its assumed meta); None for other files."""
-    if not model_file.endswith('.onnx'):
-        return None
-    from ..runtime.sessions import OnnxRuntimeSession
-    return OnnxRuntimeSession(model_file).input_shape
+    return open_model(resolve_model(spec, checkpoint, 'pose', backend, precision, device,
+                                    keypoints), threads, calibration, calibration_id)
 
 
 def open_detector(spec: str, checkpoint: Optional[str] = None, backend: str = 'onnxruntime',
@@ -321,23 +364,7 @@ def open_detector(spec: str, checkpoint: Optional[str] = None, backend: str = 'o
     """An RTMDet for the pipeline: ``spec`` as for :func:`open_pose_model`; ONNX Runtime
     (fp32) or OpenVINO (``fp32`` / ``bf16``). ``size``: the letterbox size, where the
     model does not say it (a bare ONNX file) or to override it."""
-    from ..runtime import sessions
-    model_file, folder, _ = locate_model(spec, checkpoint, 'detection', size or 640)
     if backend not in ('onnxruntime', 'openvino'):
         raise ValueError(f'the detector runs on onnxruntime or openvino, not {backend}')
-    # on ONNX Runtime the session is opened once, and a bare file's shape read from it
-    session = sessions.OnnxRuntimeSession(model_file, device, threads) \
-        if backend == 'onnxruntime' else None
-    meta = read_meta(model_file, folder, task='detection',
-                     input_shape=(lambda: session.input_shape) if session else
-                     (lambda: _input_shape(model_file)), size=size)
-    if size and tuple(meta.input_size) != (size, size):  # asked for, over what it says
-        meta = replace(meta, input_size=(size, size),
-                       assumed=meta.assumed + [f'input {size}x{size} (asked for)'])
-    w, h = meta.input_size
-    if backend == 'openvino':
-        # a static input: OpenVINO runs RTMDet-nano much faster than with a dynamic one
-        session = sessions.OpenVINOSession(model_file, precision, threads,
-                                           input_shape=(1, 3, h, w), device=device)
-    return Detector(session, meta, name=folder or model_file)
-
+    return open_model(resolve_model(spec, checkpoint, 'detection', backend, precision, device,
+                                    size=size), threads)
