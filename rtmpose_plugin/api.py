@@ -34,7 +34,8 @@ import numpy as np
 
 from .inference.cli import open_models
 from .inference.pipeline import FrameResult, PosePipeline
-from .inference.runner import draw, iter_frames
+from .inference.drawing import draw
+from .inference.sources import iter_frames
 from .inference.tracker import MainTrack
 from .runtime.meta import KeypointSet
 

@@ -183,7 +183,7 @@ def draw_skeleton(img: np.ndarray, keypoints: np.ndarray, scores: np.ndarray,
     keypoint set is told by the count (17 COCO, 26 Halpe-26, 133 COCO-WholeBody, 21 hand,
     106 LaPa) or named; OpenPose-ordered keypoints are drawn as points only."""
     from .inference.pipeline import FrameResult, PoseInstance
-    from .inference.runner import draw
+    from .inference.drawing import draw
     from .runtime.meta import KeypointSet, keypoint_set as bundled
     keypoints, scores = np.asarray(keypoints, np.float32), np.asarray(scores, np.float32)
     if keypoints.ndim == 2:

@@ -229,9 +229,9 @@ def _export_ncnn(job: ExportJob) -> Dict[str, str]:
 
 def _export_tensorrt(job: ExportJob) -> Dict[str, str]:
     import torch
-    from mmdeploy.apis.tensorrt import onnx2tensorrt
     if not torch.cuda.is_available():
         raise RuntimeError('TensorRT needs a CUDA GPU; none is available here')
+    from mmdeploy.apis.tensorrt import onnx2tensorrt
     out = dict(onnx=job.onnx())
     deploy_cfg = copy.deepcopy(job.deploy_cfg)
     deploy_cfg.backend_config.common_config.fp16_mode = job.precision == 'fp16'

@@ -1,13 +1,9 @@
 """OpenVINO: our MMDeploy ONNX export converted by OpenVINO's own converter, run in
 f32, bf16 or INT8 (NNCF post-training quantization calibrated on person crops).
 
-Why not MMDeploy's OpenVINO backend: MMDeploy 1.3.1 converts through the Model
-Optimizer command ``mo`` and runs through ``openvino.inference_engine``; both were
-removed from the ``openvino`` package (2025.0 and 2024.0), and for MMDeploy's own scripts
-both are stand-ins on ``openvino.convert_model`` and ``openvino.Core``
-(:mod:`rtmpose_plugin.compat.mmdeploy`). Here ``openvino.convert_model`` reads MMDeploy's
-ONNX export (the same graph as ONNX Runtime's), and adds what MMDeploy's route has not:
-bf16, INT8 and the embedded meta.
+MMDeploy's own OpenVINO route (its scripts) runs on the stand-ins of
+:mod:`rtmpose_plugin.compat.mmdeploy`, in f32; this one reads the same ONNX export and
+adds bf16, INT8 and the embedded meta (docs/deploy.md has the two side by side).
 
 Precision: ``int8`` is a property of the IR (NNCF inserts FakeQuantize nodes); ``fp32``
 and ``bf16`` are one IR (float32 weights) compiled with a different inference precision.

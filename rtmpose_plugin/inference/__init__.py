@@ -1,10 +1,12 @@
 """The real-time pipeline: detector + RTMPose with frame-skip detection, pose NMS,
 tracking and One-Euro smoothing, over images, folders, videos and cameras; opening
-models by name, file, SDK folder or config (:mod:`.models`)."""
+models by name, file, SDK folder or config (:mod:`.opener`)."""
+from .drawing import draw
 from .opener import open_detector, open_pose_model
 from .pipeline import (FrameResult, PoseInstance, PosePipeline, boxes_from_poses, clip_boxes,
                        to_bgr_uint8)
-from .runner import coco_detections, draw, iter_frames, run
+from .runner import coco_detections, run
+from .sources import iter_frames
 from .tracker import Tracker
 
 __all__ = [

@@ -93,9 +93,9 @@ def choose_backend(backend: str, precision: str, calibration: Optional[str] = No
         else:
             reason = 'asked for'
     check_precision(BACKENDS[backend], precision)
-    if precision == 'int8' and not calibration and not model.endswith('.xml'):
-        raise ValueError('int8 needs calibration data: --calibration DATA (a folder laid '
-                         'out like the sample data, with coco/test_coco.json)')
+    if not model.endswith('.xml'):
+        from .opener import check_calibration
+        check_calibration(precision, bool(calibration))
     return Choice(backend, precision, reason)
 
 

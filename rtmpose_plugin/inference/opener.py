@@ -260,6 +260,14 @@ def resolve_model(spec: str, checkpoint: Optional[str] = None, task: str = 'pose
 
 # ---------------------------------------------------------------- opening
 
+def check_calibration(precision: Optional[str], calibration: bool) -> None:
+    """Raises ValueError where INT8 is to be made without calibration data (an INT8 IR,
+    made already, needs none)."""
+    if precision == 'int8' and not calibration:
+        raise ValueError('int8 needs calibration data: --calibration DATA (a folder laid '
+                         'out like the sample data, with coco/test_coco.json)')
+
+
 def open_model(spec: ModelSpec, threads: int = 0,
                calibration: Optional[Callable[[Sequence[int]], np.ndarray]] = None,
                calibration_id: str = ''):
@@ -267,9 +275,7 @@ def open_model(spec: ModelSpec, threads: int = 0,
     meta read from it (an ONNX file converted first where its precision asks for it)."""
     model_file = spec.file
     if spec.converted:
-        if spec.precision == 'int8' and calibration is None:
-            raise ValueError('int8 needs calibration data: --calibration DATA (a folder laid '
-                             'out like the sample data, with coco/test_coco.json)')
+        check_calibration(spec.precision, calibration is not None)
         model_file = _convert(spec, calibration, calibration_id)
     session = open_session(model_file, spec.backend, spec.precision, spec.device, threads,
                            checkpoint=spec.checkpoint)

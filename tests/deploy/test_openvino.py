@@ -105,11 +105,15 @@ def test_openvino_int8_is_quantized_and_keeps_the_poses(export, people, referenc
     dev = confident_deviation(kp, reference)
     record_property('openvino_int8_mean_px', float(dev.mean()))
     # an INT8 IR stays INT8 whatever float precision is asked, and the CLI says so
-    from rtmpose_plugin.inference.cli import choose_backend
+    from rtmpose_plugin.inference.cli import choose_backend, open_models
     assert OpenVINOSession(out['model'], precision='bf16' if HAS_BF16 else 'fp32').precision \
         == 'int8'
-    assert choose_backend('auto', 'auto', model=out['model'])[:2] == ('openvino', 'int8')
     assert choose_backend('openvino', 'int8', model=out['model'])[:2] == ('openvino', 'int8')
+    lines = []
+    log = type('Log', (), dict(info=lines.append, warning=lines.append))()
+    pose, _, backend, precision = open_models(out['model'], backend='auto', log=log)
+    assert (backend, precision, pose.precision) == ('openvino', 'int8', 'int8')
+    assert lines[0] == 'backend: openvino int8 (an INT8 model)'
     # the issue's INT8 bound: mean deviation <= 2 px (2.5 px with NNCF's default
     # activation ranges, the mean over crops of each crop's min / max)
     assert dev.mean() <= 2.0, f'INT8 mean deviation {dev.mean():.3f} px'

@@ -101,7 +101,7 @@ def test_truncated_video_keeps_the_frames_before_the_damage(pose_model, tmp_path
 
 
 def test_camera_runs_until_ctrl_c_and_keeps_everything(pose_model, tmp_path, monkeypatch):
-    import rtmpose_plugin.inference.runner as runner
+    import rtmpose_plugin.inference.sources as runner
     real = cv2.VideoCapture
     monkeypatch.setattr(runner.cv2, 'VideoCapture',
                         lambda src: FakeCamera(src) if isinstance(src, int) else real(src))
@@ -123,7 +123,7 @@ def test_camera_runs_until_ctrl_c_and_keeps_everything(pose_model, tmp_path, mon
 
 
 def test_camera_timestamps_are_wall_clock(monkeypatch):
-    import rtmpose_plugin.inference.runner as runner
+    import rtmpose_plugin.inference.sources as runner
     # a camera claiming 1000 frames/s that delivers one every 20 ms
     monkeypatch.setattr(runner.cv2, 'VideoCapture',
                         lambda src: FakeCamera(src, stop_after=3, rate=1000.0, delay=0.02))

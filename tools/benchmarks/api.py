@@ -26,7 +26,7 @@ from typing import Dict, List
 import cv2
 import numpy as np
 
-from .deployment import PAUSE
+from .timing import PAUSE, frames_per_second
 
 
 def _quiet_rtmlib():
@@ -66,19 +66,8 @@ def _blocks(runners: Dict[str, object], frames: List[np.ndarray], repeats: int,
             block: int = 10) -> Dict[str, float]:
     """Frames/s of each runner, interleaved in blocks (the order rotating) after one
     untimed pass."""
-    seconds = {k: 0.0 for k in runners}
-    names = list(runners)
-    for rep in range(repeats + 1):
-        for i, first in enumerate(range(0, len(frames), block)):
-            shift = (i + rep) % len(names)
-            for name in names[shift:] + names[:shift]:
-                time.sleep(PAUSE)
-                for f in frames[first:first + block]:
-                    t0 = time.perf_counter()
-                    runners[name](f)
-                    if rep:
-                        seconds[name] += time.perf_counter() - t0
-    return {k: repeats * len(frames) / v for k, v in seconds.items()}
+    return frames_per_second({k: (lambda f, r=r: r(frames[f])) for k, r in runners.items()},
+                             len(frames), repeats, block)
 
 
 def api_overhead(pose: str, det: str, video: str, loops: int = 12,

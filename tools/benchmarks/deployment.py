@@ -18,6 +18,8 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
+from .timing import PAUSE
+
 #: (size, input (w, h), our config, mmpose's config of the same model)
 CASES = [
     ('t', (192, 256), 'rtmpose-t_8xb256-420e_coco-256x192.py',
@@ -93,9 +95,6 @@ def _runner(backend: str, path: str, threads: int,
     from rtmpose_plugin.runtime.backends import open_session
     return open_session(path, backend, precision, threads=threads).run
 
-
-#: seconds of rest before each block of runs (see :func:`_interleave`)
-PAUSE = 0.05
 
 
 def _interleave(fns: Dict[str, Callable], x: np.ndarray, warmup: int, runs: int,

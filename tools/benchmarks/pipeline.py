@@ -12,7 +12,7 @@ from typing import Dict, List, Optional, Tuple
 
 import numpy as np
 
-from .deployment import PAUSE
+from .timing import PAUSE, frames_per_second
 from rtmpose_plugin.testing import Scene, evaluate, truth_detector
 
 SMOOTHING = dict(min_cutoff=1.0, beta=0.02)
@@ -94,22 +94,14 @@ def speed(pose: str, scene: Scene, det_interval: int = 1, repeats: int = 2,
 
     runners = dict(batched=ours_runner(model), one_by_one=ours_runner(_OneByOne(model)),
                    rtmlib=rtmlib())
-    seconds = {k: 0.0 for k in runners}
-    names = list(runners)
-    for rep in range(repeats + 1):  # the first pass warms up, untimed
-        for _, reset in runners.values():
-            reset()
-        for i, first in enumerate(range(0, len(scene.frames), block)):
-            shift = (i + rep) % len(names)
-            for name in names[shift:] + names[:shift]:
-                time.sleep(PAUSE)  # let the last runner's spinning threads rest
-                for f in range(first, min(first + block, len(scene.frames))):
-                    state['frame'] = f
-                    t0 = time.perf_counter()
-                    runners[name][0](scene.frames[f])
-                    if rep:
-                        seconds[name] += time.perf_counter() - t0
-    fps = {k: repeats * len(scene.frames) / v for k, v in seconds.items()}
+    def frame(run):
+        def one(f):
+            state['frame'] = f
+            run(scene.frames[f])
+        return one
+
+    fps = frames_per_second({k: frame(r[0]) for k, r in runners.items()}, len(scene.frames),
+                            repeats, block, reset=[r[1] for r in runners.values()])
     fps['ratio_vs_rtmlib'] = fps['batched'] / fps['rtmlib']
     fps['precision'] = getattr(model, 'precision', 'fp32')
     fps['backend'] = ours[0]
@@ -277,22 +269,15 @@ def before_after_speed(scene: Scene, pose_sdk: str, det_sdk: str, before: str,
         return build(old)
 
     pipes = dict(after=ours(), before=theirs(), after_copy=ours())
-    names = list(pipes)
-    seconds = {k: 0.0 for k in pipes}
-    for rep in range(repeats + 1):  # the first pass warms up, untimed
-        for pipe in pipes.values():
-            pipe.reset()
-        for i, first in enumerate(range(0, len(scene.frames), block)):
-            shift = (i + rep) % len(names)
-            for name in names[shift:] + names[:shift]:
-                time.sleep(PAUSE)
-                for f in range(first, min(first + block, len(scene.frames))):
-                    state['frame'] = f
-                    t0 = time.perf_counter()
-                    pipes[name](scene.frames[f])
-                    if rep:
-                        seconds[name] += time.perf_counter() - t0
-    fps = {k: repeats * len(scene.frames) / v for k, v in seconds.items()}
+
+    def frame(pipe):
+        def one(f):
+            state['frame'] = f
+            pipe(scene.frames[f])
+        return one
+
+    fps = frames_per_second({k: frame(p) for k, p in pipes.items()}, len(scene.frames),
+                            repeats, block, reset=[p.reset for p in pipes.values()])
     return dict(fps=fps, after_vs_before=fps['after'] / fps['before'],
                 aa=fps['after_copy'] / fps['after'])
 

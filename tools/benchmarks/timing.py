@@ -1,10 +1,14 @@
-"""Timing two implementations of the same thing, interleaved, in one process."""
+"""Timing implementations of the same thing, interleaved, in one process: the one
+helper every benchmark times with."""
 from __future__ import annotations
 
 import statistics
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Dict, Optional, Sequence
+
+#: seconds of rest before each block, so that the last runner's spinning threads rest
+PAUSE = 0.05
 
 
 @dataclass
@@ -46,3 +50,27 @@ def compare(name: str, ours: Callable[[], object], ref: Callable[[], object], re
                 fn()
             acc.append((time.perf_counter() - t0) / inner)
     return Comparison(name, statistics.median(t_ours), statistics.median(t_ref))
+
+
+def frames_per_second(runners: Dict[str, Callable[[int], object]], items: int, repeats: int,
+                      block: int = 10, reset: Optional[Sequence[Callable[[], None]]] = None,
+                      pause: float = PAUSE) -> Dict[str, float]:
+    """Items per second of each runner (``runner(i)`` runs item ``i``), interleaved in
+    blocks of ``block`` items after one untimed pass, the order rotating from block to
+    block, with a rest before each block; ``reset`` runs before every pass (a
+    pipeline's tracks and detection schedule)."""
+    seconds = {k: 0.0 for k in runners}
+    names = list(runners)
+    for rep in range(repeats + 1):  # the first pass warms up, untimed
+        for fn in reset or ():
+            fn()
+        for i, first in enumerate(range(0, items, block)):
+            shift = (i + rep) % len(names)
+            for name in names[shift:] + names[:shift]:
+                time.sleep(pause)
+                for f in range(first, min(first + block, items)):
+                    t0 = time.perf_counter()
+                    runners[name](f)
+                    if rep:
+                        seconds[name] += time.perf_counter() - t0
+    return {k: repeats * items / v for k, v in seconds.items()}
