@@ -27,7 +27,7 @@ def _common_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
 
 
-def load_config(args: argparse.Namespace) -> Config:
+def config_from_args(args: argparse.Namespace) -> Config:
     cfg = Config.fromfile(find_config(args.config))
     if args.data_root:
         cfg = replace_data_root(cfg, args.data_root)
@@ -54,7 +54,7 @@ def train(argv: Optional[Sequence[str]] = None) -> Any:
     parser.add_argument('--no-validate', action='store_true',
                         help='skip validation during training')
     args = parser.parse_args(argv)
-    cfg = load_config(args)
+    cfg = config_from_args(args)
     if args.no_validate:
         cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
     if args.amp:
@@ -111,7 +111,7 @@ def test(argv: Optional[Sequence[str]] = None) -> Any:
     parser.add_argument('checkpoint', help='checkpoint file or URL')
     parser.add_argument('--out', help='dump the metrics to this JSON/pickle file')
     args = parser.parse_args(argv)
-    cfg = load_config(args)
+    cfg = config_from_args(args)
     cfg.load_from = args.checkpoint
     if args.out:
         cfg.test_evaluator = _with_dump(cfg.test_evaluator, args.out)
