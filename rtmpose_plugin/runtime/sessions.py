@@ -121,6 +121,17 @@ def openvino_saved_precision(model) -> Optional[str]:
     return None
 
 
+def check_openvino_precision(precision: str) -> None:
+    """Raises ValueError for an unknown OpenVINO precision, RuntimeError for bf16 on a
+    CPU that cannot compute in it."""
+    if precision not in _OV_HINT:
+        raise ValueError(f'OpenVINO precision must be one of {tuple(_OV_HINT)}, got '
+                         f'{precision!r}')
+    if precision == 'bf16' and 'BF16' not in openvino_capabilities():
+        raise RuntimeError('this CPU has no bf16 support (OpenVINO reports '
+                           f'{openvino_capabilities()}); use fp32 or int8')
+
+
 def openvino_compile(model, precision: str = 'fp32', threads: int = 0):
     """Compile an OpenVINO model for the CPU in ``precision`` (asked for explicitly:
     OpenVINO computes in bf16 by itself on a CPU that has it).
@@ -130,12 +141,7 @@ def openvino_compile(model, precision: str = 'fp32', threads: int = 0):
         RuntimeError: bf16 on a CPU that cannot compute in it.
     """
     import openvino as ov
-    if precision not in _OV_HINT:
-        raise ValueError(f'OpenVINO precision must be one of {tuple(_OV_HINT)}, got '
-                         f'{precision!r}')
-    if precision == 'bf16' and 'BF16' not in openvino_capabilities():
-        raise RuntimeError('this CPU has no bf16 support (OpenVINO reports '
-                           f'{openvino_capabilities()}); use fp32 or int8')
+    check_openvino_precision(precision)
     config = {'INFERENCE_PRECISION_HINT': _OV_HINT[precision], 'PERFORMANCE_HINT': 'LATENCY'}
     if threads:
         config['INFERENCE_NUM_THREADS'] = int(threads)
@@ -189,15 +195,23 @@ class OpenVINOSession(Session):
         self.static_batch = self.input_shape[0]
         self.max_shapes = max_shapes
         self._compiled: Dict[object, tuple] = {}
-        self._dynamic = self._compile(None)  # checks the precision now
+        self._model_pair: Optional[tuple] = None  # compiled at the first run
+        check_openvino_precision(self.precision)  # refused now, not at the first frame
+
+    @property
+    def _dynamic(self) -> tuple:
+        """The model as it stands (dynamic, or the shape fixed), compiled once."""
+        if self._model_pair is None:
+            self._model_pair = self._compile(None)
+        return self._model_pair
 
     def reshape(self, input_shape: Sequence[int]) -> None:
-        """Fix the input's shape (a detector's (1, 3, 320, 320)) and compile for it."""
+        """Fix the input's shape (a detector's (1, 3, 320, 320)); compiled once, for it."""
         self.model.reshape({self.model.inputs[0]: list(input_shape)})
         self.input_shape = tuple(int(v) for v in input_shape)
         self.static_batch = self.input_shape[0]
         self._compiled = {}
-        self._dynamic = self._compile(None)
+        self._model_pair = None
 
     def _compile(self, batch: Optional[int]) -> tuple:
         model = self.model

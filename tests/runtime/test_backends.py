@@ -73,3 +73,18 @@ def test_a_backend_added_by_one_entry_runs_through_the_cli(backend, coco_sdk, tm
     frame = json.loads((out / 'results.jsonl').read_text().splitlines()[0])
     assert frame['instances'] and len(frame['instances'][0]['keypoints']) == 17
     assert '17 coco keypoints each' in line
+
+
+def test_an_openvino_detector_is_compiled_once_for_its_static_input():
+    from rtmpose_plugin.inference import open_detector
+    det = open_detector(DET, backend='openvino', precision='fp32', threads=1)
+    session = det.session
+    assert session._model_pair is None  # nothing compiled at open: the shape comes first
+    assert session.input_shape == (1, 3, 320, 320)
+    import numpy as np
+    det(np.full((240, 320, 3), 90, np.uint8))
+    compiled = session._model_pair
+    assert compiled is not None and not session._compiled
+    assert compiled[0].inputs[0].get_partial_shape().is_static
+    det(np.full((240, 320, 3), 90, np.uint8))
+    assert session._model_pair is compiled
