@@ -233,9 +233,10 @@ def _export_tensorrt(job: ExportJob) -> Dict[str, str]:
         raise RuntimeError('TensorRT needs a CUDA GPU; none is available here')
     from mmdeploy.apis.tensorrt import onnx2tensorrt
     out = dict(onnx=job.onnx())
-    deploy_cfg = copy.deepcopy(job.deploy_cfg)
-    deploy_cfg.backend_config.common_config.fp16_mode = job.precision == 'fp16'
-    onnx2tensorrt(job.work_dir, 'end2end.engine', 0, deploy_cfg, out['onnx'], device='cuda:0')
+    if job.precision == 'fp16':
+        job.deploy_cfg.backend_config.common_config.fp16_mode = True
+    onnx2tensorrt(job.work_dir, 'end2end.engine', 0, job.deploy_cfg, out['onnx'],
+                  device='cuda:0')
     out['model'] = osp.join(job.work_dir, 'end2end.engine')
     out['meta'] = embed_meta(out['model'], job.meta)
     return out

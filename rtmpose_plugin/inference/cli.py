@@ -20,10 +20,10 @@ import argparse
 import functools
 import logging
 import os.path as osp
-from dataclasses import dataclass
 from typing import Optional, Tuple
 
 from ..errors import EXPECTED_ERRORS  # noqa: F401  (the CLI's one-line errors)
+from ..runtime.cpu import Choice
 
 #: what ``--precision`` takes
 PRECISION_CHOICES = ('auto', 'fp32', 'fp16', 'bf16', 'int8')
@@ -35,20 +35,6 @@ def backend_names() -> Tuple[str, ...]:
     """What ``--backend`` takes: ``auto`` and the backend table's names."""
     from ..runtime.backends import BACKENDS
     return ('auto', ) + tuple(BACKENDS)
-
-
-@dataclass(frozen=True)
-class Choice:
-    """The backend and precision a run uses, and why (said in one line)."""
-    backend: str
-    precision: str
-    reason: str
-
-    def __iter__(self):  # (backend, precision, reason), as a tuple unpacks
-        return iter((self.backend, self.precision, self.reason))
-
-    def __getitem__(self, i):
-        return tuple(self)[i]
 
 
 def choose_backend(backend: str, precision: str, calibration: Optional[str] = None,
@@ -79,7 +65,7 @@ def choose_backend(backend: str, precision: str, calibration: Optional[str] = No
     else:
         best = pick_cpu_backend(calibration=bool(calibration))
         if backend == 'auto' and precision == 'auto':
-            return Choice(best.backend, best.precision, best.reason)
+            return best
         if backend == 'auto':
             backend = best.backend if precision in BACKENDS[best.backend].precisions else \
                 'onnxruntime'

@@ -136,7 +136,7 @@ def open_session(path: str, backend: str = 'auto', precision: Optional[str] = No
 def meta_of(session: Session) -> Optional[ModelMeta]:
     """The meta a session's model carries itself (or in its sidecar file), or None."""
     text = BACKENDS[session.backend].meta(session)
-    if text is None and getattr(session, 'path', None) and osp.isfile(sidecar_path(session.path)):
+    if text is None and session.path and osp.isfile(sidecar_path(session.path)):
         with open(sidecar_path(session.path)) as f:
             text = f.read()
     return ModelMeta.from_json(text) if text else None
@@ -147,7 +147,7 @@ def read_meta(session, folder: Optional[str] = None, keypoints: Optional[str] = 
     """The meta of an open model (a :class:`~.sessions.Session`): embedded
     (:func:`meta_of`), else its SDK folder's, else assumed
     from its input shape; see :func:`~.meta.resolve_meta`."""
-    return resolve_meta(meta_of(session), getattr(session, 'path', '') or 'the model', folder,
+    return resolve_meta(meta_of(session), session.path or 'the model', folder,
                         keypoints, task, session.input_shape, size)
 
 

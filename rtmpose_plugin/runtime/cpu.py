@@ -48,6 +48,12 @@ class Choice:
     def __str__(self) -> str:
         return f'{self.backend} {self.precision} ({self.reason})'
 
+    def __iter__(self):  # (backend, precision, reason), as a tuple unpacks
+        return iter((self.backend, self.precision, self.reason))
+
+    def __getitem__(self, i):
+        return tuple(self)[i]
+
 
 def pick_cpu_backend(flags: Optional[Iterable[str]] = None, openvino: Optional[bool] = None,
                      calibration: bool = False) -> Choice:

@@ -2,7 +2,6 @@
 run on ONNX Runtime and OpenVINO. (Files, SDK folders and zips: tests/runtime/.)"""
 import numpy as np
 import pytest
-import torch
 
 from ..conftest import shared
 
@@ -11,18 +10,15 @@ pytestmark = pytest.mark.slow
 
 def test_rtmdet_exports_through_mmdeploy_and_detects_in_image_pixels(tmp_path):
     """RTMDet-nano with random weights: MMDeploy ONNX with NMS, our ONNX Runtime runner."""
-    from mmengine.runner.checkpoint import save_checkpoint
-
-    from rtmpose_plugin.build import build_model
     from rtmpose_plugin.inference import open_detector
-    model, cfg = build_model('rtmdet_nano_320-8xb32_coco-person.py')
-    torch.manual_seed(0)
-    model.init_weights()
-    with torch.no_grad():  # make some boxes score above the threshold
+    from rtmpose_plugin.testing import random_checkpoint
+
+    def scoring(model):  # make some boxes score above the threshold
         for conv in model.bbox_head.rtm_cls:
             conv.bias.fill_(2.0)
-    ckpt = str(tmp_path / 'nano.pth')
-    save_checkpoint(dict(state_dict=model.state_dict(), meta=dict()), ckpt)
+
+    ckpt = random_checkpoint('rtmdet_nano_320-8xb32_coco-person.py', str(tmp_path / 'nano.pth'),
+                             adjust=scoring)
     det = open_detector('rtmdet-nano', ckpt)
     assert det.input_size == (320, 320) and det.meta.assumed == []
     import cv2

@@ -6,7 +6,6 @@ import os.path as osp
 import cv2
 import numpy as np
 import pytest
-import torch
 
 from ..conftest import shared
 
@@ -17,9 +16,6 @@ def test_a_yolox_sdk_folder_detects_as_rtmlibs_yolox(tmp_path):
     rtmlib = pytest.importorskip('rtmlib')
     import mmdet
     from mmengine.config import Config
-    from mmengine.runner.checkpoint import save_checkpoint
-
-    from rtmpose_plugin.build import build_model
     from rtmpose_plugin.deploy.export import deploy_detector
     from rtmpose_plugin.inference import open_detector
 
@@ -30,16 +26,14 @@ def test_a_yolox_sdk_folder_detects_as_rtmlibs_yolox(tmp_path):
     cfg.model.bbox_head.num_classes = 1  # a person detector, as the Human-Art YOLOX
     cfg_path = str(tmp_path / 'yolox_tiny_person.py')
     cfg.dump(cfg_path)
-    model, _ = build_model(cfg_path)
-    torch.manual_seed(0)
-    model.init_weights()
-    with torch.no_grad():  # some boxes over the thresholds
+    def scoring(model):  # some boxes over the thresholds
         for conv in model.bbox_head.multi_level_conv_obj:
             conv.bias.fill_(3.0)
         for conv in model.bbox_head.multi_level_conv_cls:
             conv.bias.fill_(3.0)
-    ckpt = str(tmp_path / 'yolox.pth')
-    save_checkpoint(dict(state_dict=model.state_dict(), meta=dict()), ckpt)
+
+    from rtmpose_plugin.testing import random_checkpoint
+    ckpt = random_checkpoint(cfg_path, str(tmp_path / 'yolox.pth'), adjust=scoring)
     deploy_detector(cfg_path, ckpt, str(tmp_path / 'sdk'), 416)
     # as published: our embedded meta stripped, MMDeploy's pipeline.json alone
     from rtmpose_plugin.inference.opener import unpack_sdk_zip

@@ -50,15 +50,12 @@ class FakeSession(sessions.OnnxRuntimeSession):
         FakeSession.opened.append(path)
 
 
-def _fake_meta(session):
-    return session.session.get_modelmeta().custom_metadata_map.get('rtmpose_plugin.meta')
-
-
 @pytest.mark.parametrize('backend', ['fake', 'auto'])
 def test_a_backend_added_by_one_entry_runs_through_the_cli(backend, coco_sdk, tmp_path,
                                                            monkeypatch, caplog):
     monkeypatch.setitem(backends.BACKENDS, 'fake', Backend(
-        'fake', ('.fake', ), ('cpu', ), ('fp32', ), FakeSession, _fake_meta))
+        'fake', ('.fake', ), ('cpu', ), ('fp32', ), FakeSession,
+        backends.BACKENDS['onnxruntime'].meta))
     FakeSession.opened = []
     model = str(tmp_path / 'pose.fake')
     shutil.copy(osp.join(coco_sdk, 'end2end.onnx'), model)
