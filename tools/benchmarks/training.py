@@ -53,7 +53,7 @@ def _trainer(config: str, data_root: str, batch: int, workers: int, repeat: int)
 
     from rtmpose_plugin.build import register
     register()
-    from rtmpose_plugin.apis.runner import replace_data_root
+    from rtmpose_plugin.apis.training import replace_data_root
     cfg = replace_data_root(Config.fromfile(config), data_root)
     init_default_scope('mmpose')
     model = revert_sync_batchnorm(MODELS.build(cfg.model))
