@@ -32,7 +32,8 @@ from typing import Dict, Iterator, List, Optional, Tuple, Union
 
 import numpy as np
 
-from .inference.cli import open_models
+from .checks import one_of
+from .inference.cli import check_open_options, open_models
 from .inference.pipeline import FrameResult, PosePipeline
 from .inference.drawing import draw
 from .inference.sources import iter_frames
@@ -109,7 +110,8 @@ class RTMPose:
     """A top-down pose estimator: a detector, then RTMPose on every box (batched).
 
     Args:
-        pose: See the module note (default ``body``: RTMPose-m on Body8, COCO keypoints).
+        pose: See the module note (default ``body``: RTMPose-m on Body8, COCO keypoints),
+            or where it was located (:class:`~rtmpose_plugin.inference.opener.Located`).
         det: The detector (default ``rtmdet-nano``); None when boxes are always given.
         backend, precision, device, threads: As ``tools/pose.py``'s options.
         pose_checkpoint, det_checkpoint: For a config (or to override a name's).
@@ -137,19 +139,20 @@ class RTMPose:
                  nms_thr: float = 0.9, redetect_iou: Optional[float] = None,
                  smoothing: Union[None, bool, Dict] = None, track: Union[bool, str] = True,
                  main: str = 'largest', max_batch: int = 64) -> None:
-        if track not in (True, False, 'main'):
-            raise ValueError(f"track must be True, False or 'main', got {track!r}")
-        if main not in MainTrack.RULES:
-            raise ValueError(f'main must be one of {", ".join(MainTrack.RULES)}, got {main!r}')
+        one_of('track', track, (True, False, 'main'))
+        one_of('main', main, MainTrack.RULES)
         if smoothing is True:
             smoothing = dict(min_cutoff=1.0, beta=0.02)
+        # checked before any model is opened (a download, an export, a compile)
+        options = PosePipeline.check_options(
+            det_interval=det_interval, det_score_thr=det_thr, kpt_thr=kpt_thr,
+            nms_thr=nms_thr, smoothing=smoothing or None, track=bool(track),
+            redetect_iou=redetect_iou, max_batch=max_batch)
+        check_open_options(threads=threads, det_size=det_size)
         self.pose_model, self.detector, self.backend, self.precision = open_models(
             pose, det, backend, precision, device, threads, pose_checkpoint, det_checkpoint,
             keypoints, calibration, det_size, log=logger)
-        self.pipeline = PosePipeline(self.pose_model, self.detector, det_interval=det_interval,
-                                     det_score_thr=det_thr, kpt_thr=kpt_thr, nms_thr=nms_thr,
-                                     smoothing=smoothing or None, track=bool(track),
-                                     redetect_iou=redetect_iou, max_batch=max_batch)
+        self.pipeline = PosePipeline(self.pose_model, self.detector, **options)
         self.main = MainTrack(main) if track == 'main' else None
 
     @property

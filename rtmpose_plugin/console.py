@@ -15,7 +15,7 @@ import logging
 import sys
 from typing import List, Optional, Sequence, Tuple
 
-from .inference.cli import EXPECTED_ERRORS, choose_backend, parser
+from .inference.cli import EXPECTED_ERRORS, check_flags, choose_backend, parser
 
 __all__ = ['main', 'pose_main', 'run_pose']
 
@@ -34,21 +34,28 @@ def pose_main(argv: Optional[Sequence[str]] = None) -> dict:
     input, written as it goes (:func:`rtmpose_plugin.inference.run`); returns the run's
     summary. The input and ``--out`` are checked before any model is opened."""
     from .api import RTMPose
+    from .inference.opener import locate_model, runs_files
     from .inference.runner import check_out_dir, check_source, coco_detections, run
     p = parser()
     args = p.parse_args(argv)
     if not args.det and not args.bundled_dets:
         p.error('give a detector (--det) or bundled detections (--bundled-dets)')
-    if args.det_interval < 1:
-        p.error(f'--det-interval must be >= 1, got {args.det_interval}')
-    try:  # chosen once, here: the models are opened with this choice
-        choice = choose_backend(args.backend, args.precision, args.calibration, args.pose,
-                                args.device)
+    try:  # the flags alone, before a name is downloaded or anything is opened
+        check_flags(args.backend, args.precision)
     except ValueError as e:
         p.error(str(e))
     check_source(args.input, args.reference)  # nothing is opened or made before these
-    check_out_dir(args.out)
-    model = RTMPose(args.pose, args.det, backend=choice, precision=choice.precision,
+    check_out_dir(args.out, args.input)
+    boxes_for = coco_detections(*args.bundled_dets, score_thr=args.det_thr) \
+        if args.bundled_dets else None  # its files said wrong before a model opens
+    pose = locate_model(args.pose, args.pose_checkpoint, 'pose') \
+        if runs_files(args.backend) else args.pose  # located once, here
+    try:  # chosen once, here: the models are opened with this choice
+        choice = choose_backend(args.backend, args.precision, args.calibration, pose,
+                                args.device)
+    except ValueError as e:
+        p.error(str(e))
+    model = RTMPose(pose, args.det, backend=choice, precision=choice.precision,
                     device=args.device, threads=args.threads,
                     pose_checkpoint=args.pose_checkpoint, det_checkpoint=args.det_checkpoint,
                     keypoints=args.keypoints, calibration=args.calibration,
@@ -56,8 +63,6 @@ def pose_main(argv: Optional[Sequence[str]] = None) -> dict:
                     det_thr=args.det_thr, kpt_thr=args.kpt_thr,
                     redetect_iou=args.redetect_iou, smoothing=not args.no_smooth,
                     track=not args.no_track)
-    boxes_for = coco_detections(*args.bundled_dets, score_thr=args.det_thr) \
-        if args.bundled_dets else None
     summary = run(model.pipeline, args.input, args.out, boxes_for=boxes_for,
                   progress=not args.no_progress, max_frames=args.max_frames,
                   reference=args.reference, checked=True)
@@ -71,14 +76,26 @@ def _interrupt(signum, frame):
     raise KeyboardInterrupt(f'signal {signum}')
 
 
-def run_pose(argv: Optional[Sequence[str]] = None) -> Tuple[int, str]:
+def _ignore_signals() -> None:
+    """The process is ending after a stop the user asked for: a further Ctrl-C or
+    SIGTERM (an impatient second press) must not cut the summary or the exit short."""
+    import signal
+    import threading
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)
+
+
+def run_pose(argv: Optional[Sequence[str]] = None,
+             exiting: bool = False) -> Tuple[int, str]:
     """``rtmpose pose`` / ``tools/pose.py``: (exit code, the line to print).
 
     0 and the run's summary; 1 and an expected error as one line (a missing file, a model
     that is not what it should be, a bad value, a failed download), or with ``--debug``
     the error raised; 130 when interrupted (Ctrl-C, or SIGTERM as ``timeout``, systemd and
     ``docker stop`` send, handled alike: results flushed, the video finalised); usage
-    errors exit 2 (argparse).
+    errors exit 2 (argparse). ``exiting``: the caller is the command, which exits next:
+    once interrupted, further signals are ignored until it has.
     """
     import signal
     import threading
@@ -88,6 +105,8 @@ def run_pose(argv: Optional[Sequence[str]] = None) -> Tuple[int, str]:
     try:
         summary = pose_main(argv)
     except KeyboardInterrupt:
+        if exiting:
+            _ignore_signals()
         return 130, 'interrupted before the run started; nothing was written'
     except EXPECTED_ERRORS as e:
         if argv is not None and '--debug' in argv:
@@ -96,6 +115,8 @@ def run_pose(argv: Optional[Sequence[str]] = None) -> Tuple[int, str]:
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)
+    if exiting and summary.get('interrupted'):
+        _ignore_signals()
     line = (f"{summary['frames']} frames, {summary['people']} people "
             f"({summary['num_keypoints']} {summary['keypoints']} keypoints each), "
             f"{summary['errors']} unreadable, {summary['fps']} frames/s -> "
@@ -201,7 +222,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 2
     try:
         if command == 'pose':
-            code, line = run_pose(rest)
+            code, line = run_pose(rest, exiting=True)
             if code:
                 log.error(line)
             else:

@@ -195,7 +195,10 @@ def test_body_equals_rtmlibs_rtmpose_on_the_same_onnx_file_and_boxes(smoke_sdk):
     # minimum), so ours are never above rtmlib's
     found = sc > 0.3
     assert found.sum() >= 10
-    assert np.abs(rkp - kp)[found].max() < 0.51
+    # an argmax at a near-tie may move by one bin where the two crops differ in their
+    # last bits (OpenCV's warp takes other SIMD paths on other CPUs): at most 1 in 50
+    diff = np.abs(rkp - kp)[found].max(-1)
+    assert (diff < 0.51).mean() >= 0.98 and diff.max() < 1.5, np.sort(diff)[-5:]
     assert np.all(sc <= rsc + 1e-5)
 
 

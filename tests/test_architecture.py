@@ -10,18 +10,19 @@ PKG = osp.join(osp.dirname(osp.dirname(osp.abspath(__file__))), 'rtmpose_plugin'
 #: each part of the package and its layer; a module may import its own layer's parts
 #: listed under SIDEWAYS and any lower layer, never a higher one
 LAYERS = {
-    'errors': 0, 'core': 0, 'compat': 0, 'hub': 0,
-    'config': 1,
-    'codecs': 2, 'models': 2, 'datasets': 2, 'recipe': 2,
-    'build': 3,
-    'analysis': 4, 'zoo': 4,
-    'runtime': 5,
-    'deploy': 6,
-    'inference': 7, 'model_index': 7,
-    'register': 8, 'api': 8, 'testing': 8,
-    'apis': 9, 'solutions': 9,
-    'console': 10,
-    '__init__': 11,
+    'errors': 0, 'checks': 0,
+    'core': 1, 'compat': 1, 'hub': 1,
+    'config': 2,
+    'codecs': 3, 'models': 3, 'datasets': 3, 'recipe': 3,
+    'build': 4,
+    'analysis': 5, 'zoo': 5,
+    'runtime': 6,
+    'deploy': 7,
+    'inference': 8, 'model_index': 8,
+    'register': 9, 'api': 9, 'testing': 9,
+    'apis': 10, 'solutions': 10,
+    'console': 11,
+    '__init__': 12,
 }
 #: same-layer imports that are allowed (importer part -> imported parts)
 SIDEWAYS = {'analysis': {'zoo'}, 'zoo': {'analysis'},

@@ -13,6 +13,6 @@ from rtmpose_plugin.console import run_pose
 
 if __name__ == '__main__':
     logging.basicConfig(level=logging.INFO, format='%(message)s')
-    code, line = run_pose(sys.argv[1:])
+    code, line = run_pose(sys.argv[1:], exiting=True)
     print(line, file=sys.stderr if code else sys.stdout)
     sys.exit(code)

@@ -124,6 +124,30 @@ def pickle_globals(path: str) -> List[str]:
     return list(dict.fromkeys(names))
 
 
+class NotACheckpointError(ValueError):
+    """A file given as a checkpoint that is no checkpoint at all (not a torch file)."""
+
+
+def _looks_like_checkpoint(path: str) -> bool:
+    """Whether ``path`` is a torch zip (with a ``data.pkl``) or starts as a pickle does."""
+    import pickletools
+    import zipfile
+    try:
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as z:
+                return any(n.endswith('data.pkl') for n in z.namelist())
+        with open(path, 'rb') as f:
+            head = f.read(2)
+            if len(head) == 2 and head[0] == 0x80 and 2 <= head[1] <= 5:  # PROTO n
+                return True
+            if head[:1] not in (b'(', b'c', b'}', b']'):  # how protocol 0 / 1 pickles start
+                return False
+            f.seek(0)
+            return any(op.name == 'STOP' for op, _, _ in pickletools.genops(f))
+    except (OSError, ValueError, zipfile.BadZipFile):
+        return False
+
+
 def _unsafe_globals(f: FileLike) -> List[str]:
     import zipfile
     try:
@@ -160,8 +184,19 @@ def load_checkpoint_file(f: FileLike, map_location: Any = None) -> Any:
     try:
         with torch.serialization.safe_globals(allowed_globals()):
             return torch.load(f, map_location=map_location, weights_only=True)
+    except (EOFError, RuntimeError) as err:  # an empty file, a zip that is no torch file
+        if isinstance(f, (str, os.PathLike)) and not _looks_like_checkpoint(os.fspath(f)):
+            raise NotACheckpointError(
+                f'{os.fspath(f)!r} is not a checkpoint: neither a torch zip nor a pickle '
+                f'(torch said: {str(err).splitlines()[0] if str(err) else type(err).__name__})'
+            ) from None
+        raise
     except pickle.UnpicklingError as err:
         name = os.fspath(f) if isinstance(f, (str, os.PathLike)) else repr(f)
+        if isinstance(f, (str, os.PathLike)) and not _looks_like_checkpoint(os.fspath(f)):
+            raise NotACheckpointError(
+                f'{name!r} is not a checkpoint: neither a torch zip nor a pickle (torch '
+                f'said: {str(err).splitlines()[0]})') from None
         bad = _unsafe_globals(f) if isinstance(f, (str, os.PathLike)) else []
         what = ', '.join(bad) if bad else 'a global outside the allow-list'
         raise UntrustedCheckpointError(

@@ -9,6 +9,12 @@ from typing import Optional
 
 import numpy as np
 
+from ..checks import number, options
+
+#: a time step shorter than this (seconds) is no time passed: the filter keeps its state
+#: (a subnormal step would make the speed estimate non-finite)
+MIN_STEP = 1e-9
+
 
 def _alpha(cutoff: np.ndarray, dt: float) -> np.ndarray:
     tau = 1.0 / (2 * math.pi * cutoff)
@@ -23,10 +29,9 @@ class OneEuroFilter:
     """
 
     def __init__(self, min_cutoff: float = 1.0, beta: float = 0.0, d_cutoff: float = 1.0) -> None:
-        if min_cutoff <= 0 or d_cutoff <= 0 or beta < 0:
-            raise ValueError(f'cutoffs must be > 0 and beta >= 0, got min_cutoff={min_cutoff}, '
-                             f'beta={beta}, d_cutoff={d_cutoff}')
-        self.min_cutoff, self.beta, self.d_cutoff = min_cutoff, beta, d_cutoff
+        self.min_cutoff = number('min_cutoff', min_cutoff, 0, low_open=True)
+        self.beta = number('beta', beta, 0)
+        self.d_cutoff = number('d_cutoff', d_cutoff, 0, low_open=True)
         self.x: Optional[np.ndarray] = None
         self.dx: Optional[np.ndarray] = None
         self.t: Optional[float] = None
@@ -40,8 +45,10 @@ class OneEuroFilter:
         if x.shape != self.x.shape:
             raise ValueError(f'sample shape {x.shape} differs from the filter\'s {self.x.shape}')
         dt = t - self.t
-        if dt <= 0:
+        if dt < 0:
             raise ValueError(f'time must increase: {t} after {self.t}')
+        if dt < MIN_STEP:  # too small to divide by: no time passed
+            return self.x.copy()
         dx = (x - self.x) / dt
         a_d = _alpha(np.asarray(self.d_cutoff), dt)
         self.dx = a_d * dx + (1 - a_d) * self.dx
@@ -49,3 +56,15 @@ class OneEuroFilter:
         self.x = a * x + (1 - a) * self.x
         self.t = t
         return self.x.copy()
+
+
+def smoothing_options(name: str, value) -> Optional[dict]:
+    """One-Euro keyword arguments checked (``min_cutoff``, ``beta``, ``d_cutoff``), or None.
+
+    Raises:
+        ValueError: not a dict, an unknown key, or a value out of range.
+    """
+    return options(name, value, {
+        'min_cutoff': lambda n, v: number(n, v, 0, low_open=True),
+        'beta': lambda n, v: number(n, v, 0),
+        'd_cutoff': lambda n, v: number(n, v, 0, low_open=True)})

@@ -22,8 +22,14 @@ import logging
 import os.path as osp
 from typing import Optional, Tuple
 
+from ..checks import arg_type, integer, probability
 from ..errors import EXPECTED_ERRORS  # noqa: F401  (the CLI's one-line errors)
 from ..runtime.cpu import Choice
+
+#: RTMDet's largest stride: a letterbox size must be a multiple of it
+DET_STRIDE = 32
+#: the largest ``--det-size`` taken
+MAX_DET_SIZE = 4096
 
 #: what ``--precision`` takes
 PRECISION_CHOICES = ('auto', 'fp32', 'fp16', 'bf16', 'int8')
@@ -37,23 +43,39 @@ def backend_names() -> Tuple[str, ...]:
     return ('auto', ) + tuple(BACKENDS)
 
 
+def check_flags(backend: str, precision: str) -> None:
+    """What ``--backend`` and ``--precision`` say checked alone, before a model is
+    located (a name may mean a download): a known backend that has the precision.
+
+    Raises:
+        ValueError: an unknown backend, or a precision it does not have.
+    """
+    from ..runtime.backends import check_precision, get_backend
+    if backend != 'auto':
+        check_precision(get_backend(backend), None if precision == 'auto' else precision)
+
+
 def choose_backend(backend: str, precision: str, calibration: Optional[str] = None,
-                   model: str = '', device: str = 'cpu') -> Choice:
+                   model='', device: str = 'cpu') -> Choice:
     """The backend and precision from the command line's choices; ``auto`` picks the
     fastest this CPU supports (or ONNX Runtime on a CUDA device), a model file of one
-    backend's own kind picks that backend. Nothing is opened: an INT8 OpenVINO IR runs
-    as INT8 whatever is chosen, and the opener says so.
+    backend's own kind picks that backend. ``model``: a
+    :class:`~rtmpose_plugin.inference.opener.Located` (its file's kind is read, nothing
+    is looked up again), a path, or '' for none. Nothing is opened: an INT8 OpenVINO IR
+    runs as INT8 whatever is chosen, and the opener says so.
 
     Raises:
         ValueError: an unknown backend, a precision the backend does not have, or int8
             without calibration.
     """
-    from ..runtime.backends import BACKENDS, check_precision, get_backend, owner_of
+    from ..runtime.backends import BACKENDS, check_precision, owner_of
     from ..runtime.cpu import pick_cpu_backend
     from ..runtime.meta import is_sdk_folder, sdk_model_file
-    if backend != 'auto':
-        get_backend(backend)
-    if isinstance(model, str) and is_sdk_folder(model):
+    from .opener import Located
+    check_flags(backend, precision)
+    if isinstance(model, Located):
+        model = model.file
+    elif isinstance(model, str) and is_sdk_folder(model):
         model = sdk_model_file(model)
     owner = owner_of(model) if isinstance(model, str) and model else None
     if owner is not None and owner.name != 'onnxruntime' and backend == 'auto':
@@ -85,20 +107,37 @@ def choose_backend(backend: str, precision: str, calibration: Optional[str] = No
     return Choice(backend, precision, reason)
 
 
+def check_open_options(threads=0, det_size=None) -> None:
+    """Check :func:`open_models`' numbers (``--threads``, ``--det-size``' rules).
+
+    Raises:
+        ValueError: naming the option, the value and what is allowed.
+    """
+    integer('threads', threads, 0, 1024)
+    integer('det_size', det_size, 32, MAX_DET_SIZE, none=True, multiple_of=DET_STRIDE)
+
+
 def open_models(pose: str, det: Optional[str] = None, backend='auto',
                 precision: str = 'auto', device: str = 'cpu', threads: int = 0,
                 pose_checkpoint: Optional[str] = None, det_checkpoint: Optional[str] = None,
                 keypoints: Optional[str] = None, calibration: Optional[str] = None,
                 det_size: Optional[int] = None, log=None):
     """(pose model, detector or None, backend, precision): the one opener of the CLI
-    and the API. ``backend`` / ``precision`` ``auto`` pick as :func:`choose_backend`
-    does (``backend`` may be its :class:`Choice`, made once by the caller), said in one
-    line once the model is open; the detector follows on the same backend."""
+    and the API. ``pose``: what ``--pose`` takes, or where it was located
+    (:class:`~rtmpose_plugin.inference.opener.Located`). ``backend`` / ``precision``
+    ``auto`` pick as :func:`choose_backend` does (``backend`` may be its :class:`Choice`,
+    made by a caller with ``pose`` located), said in one line once the model is open;
+    the detector follows on the same backend."""
     from ..runtime.cpu import capabilities_allow
-    from .opener import open_model, resolve_model
+    from .opener import Located, locate_model, open_model, resolve_model, runs_files
     log = log or logger
-    choice = backend if isinstance(backend, Choice) else \
-        choose_backend(backend, precision, calibration, pose, device)
+    check_open_options(threads, det_size)
+    if not isinstance(backend, Choice):
+        check_flags(backend, precision)
+        if runs_files(backend) and not isinstance(pose, Located):
+            pose = locate_model(pose, pose_checkpoint, 'pose')  # located once, here
+        backend = choose_backend(backend, precision, calibration, pose, device)
+    choice = backend
     crops = None
     if calibration:
         from ..datasets.samples import calibration_crops
@@ -147,20 +186,27 @@ def parser() -> argparse.ArgumentParser:
                         '(coco/test_coco.json and its images)')
     p.add_argument('--det', help='detector: SDK folder or zip, .onnx, or rtmdet-nano / rtmdet-m')
     p.add_argument('--det-checkpoint')
-    p.add_argument('--det-size', type=int, default=None,
-                   help='detector input size, where the model does not say it')
+    p.add_argument('--det-size', type=arg_type(integer, int, low=32, high=MAX_DET_SIZE,
+                                              multiple_of=DET_STRIDE), default=None,
+                   help=f'detector input size, where the model does not say it (a multiple '
+                        f'of {DET_STRIDE}, at most {MAX_DET_SIZE})')
     p.add_argument('--bundled-dets', nargs=2, metavar=('DETS', 'ANN'),
                    help='COCO detection results and the annotation file naming the images')
-    p.add_argument('--det-interval', type=int, default=1, help='detect every K frames')
-    p.add_argument('--redetect-iou', type=float, default=None,
+    p.add_argument('--det-interval', type=arg_type(integer, int, low=1), default=1,
+                   help='detect every K frames')
+    p.add_argument('--redetect-iou', type=arg_type(probability), default=None,
                    help='between detections, detect anyway when two pose-derived boxes '
                         'overlap by more than this IoU (crossings; e.g. 0.8)')
-    p.add_argument('--det-thr', type=float, default=0.5)
-    p.add_argument('--kpt-thr', type=float, default=0.3)
+    p.add_argument('--det-thr', type=arg_type(probability), default=0.5,
+                   help='minimum detection score, in [0, 1]')
+    p.add_argument('--kpt-thr', type=arg_type(probability), default=0.3,
+                   help='keypoint score that counts, in [0, 1]')
     p.add_argument('--no-smooth', action='store_true', help='no One-Euro filter')
     p.add_argument('--no-track', action='store_true')
-    p.add_argument('--threads', type=int, default=0)
-    p.add_argument('--max-frames', type=int)
+    p.add_argument('--threads', type=arg_type(integer, int, low=0, high=1024), default=0,
+                   help='inference threads (0: all cores)')
+    p.add_argument('--max-frames', type=arg_type(integer, int, low=1),
+                   help='stop after this many frames')
     p.add_argument('--reference', metavar='VIDEO',
                    help='a complete video from the same camera or encoder, to salvage the '
                    'frames of an MP4 cut before its index (a partial download)')

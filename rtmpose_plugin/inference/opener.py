@@ -29,7 +29,7 @@ import hashlib
 import json
 import os.path as osp
 from dataclasses import dataclass, replace
-from typing import Callable, Optional, Sequence, Tuple
+from typing import Callable, NamedTuple, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -37,7 +37,7 @@ from .. import hub
 from ..errors import ModelError
 from ..runtime.backends import (BACKENDS, backend_for, check_precision, model_suffixes,
                                 open_session, read_meta)
-from ..runtime.estimators import Detector, PoseModel
+from ..runtime.estimators import Detector, PoseModel, task_of
 from ..runtime.meta import ModelMeta, is_sdk_folder, resolve_meta, sdk_model_file
 from ..zoo import (DETECTOR_SIZES, NAMES, keypoint_set_name, name_hint, name_of_zip, resolve,
                    sdk_zip_url)
@@ -134,6 +134,20 @@ def _locate_name(name: str, checkpoint: Optional[str], task: str,
 
 # ---------------------------------------------------------------- locating a model
 
+class Located(NamedTuple):
+    """Where a ``--pose`` / ``--det`` led: found once, then passed on, never looked up
+    again (the backend choice reads its file's kind, the resolver takes it as it is).
+
+    Attributes:
+        file: the model file.
+        folder: its SDK folder, or None.
+        keypoints: the keypoint set a model name implies, or None.
+    """
+    file: str
+    folder: Optional[str]
+    keypoints: Optional[str]
+
+
 def locate(spec: str, checkpoint: Optional[str] = None, task: str = 'pose',
            det_size: int = 640) -> Tuple[str, Optional[str]]:
     """(model file, SDK folder or None) for what ``--pose`` / ``--det`` was given."""
@@ -141,14 +155,18 @@ def locate(spec: str, checkpoint: Optional[str] = None, task: str = 'pose',
 
 
 def locate_model(spec: str, checkpoint: Optional[str] = None, task: str = 'pose',
-                 det_size: int = 640) -> Tuple[str, Optional[str], Optional[str]]:
-    """(model file, SDK folder or None, keypoint set a model name implies or None) for
-    what ``--pose`` / ``--det`` was given.
+                 det_size: int = 640) -> Located:
+    """Where what ``--pose`` / ``--det`` was given leads (a :class:`Located`).
 
     Raises:
         FileNotFoundError: a path that does not exist.
         ModelError: a folder that is no SDK folder, a file of an unknown kind.
     """
+    return Located(*_locate(spec, checkpoint, task, det_size))
+
+
+def _locate(spec: str, checkpoint: Optional[str], task: str,
+            det_size: int) -> Tuple[str, Optional[str], Optional[str]]:
     named = name_of_zip(spec) if spec.endswith('.zip') and not checkpoint else None
     if named is not None and spec.startswith(('http://', 'https://')):
         return _locate_name(named, None, task, det_size)  # a published zip, by its URL
@@ -228,18 +246,28 @@ class ModelSpec:
         return self.file.endswith('.onnx') and self.precision in ('fp16', 'int8')
 
 
-def resolve_model(spec: str, checkpoint: Optional[str] = None, task: str = 'pose',
+def runs_files(backend: str) -> bool:
+    """Whether ``backend`` (or ``auto``) runs a located model file (PyTorch runs a
+    config with its checkpoint instead)."""
+    return backend == 'auto' or bool(BACKENDS[backend].files)
+
+
+def resolve_model(spec: Union[str, Located], checkpoint: Optional[str] = None, task: str = 'pose',
                   backend: str = 'auto', precision: Optional[str] = None,
                   device: str = 'cpu', keypoints: Optional[str] = None,
                   size: Optional[int] = None) -> ModelSpec:
-    """``spec`` (see the module note) located and checked against the backend table.
+    """``spec`` (see the module note, or a :class:`Located` already) located and checked
+    against the backend table.
 
     Raises:
         FileNotFoundError, ValueError, ModelError: with what was expected and found.
     """
     if backend != 'auto' and backend not in BACKENDS:
         raise ValueError(f'unknown backend {backend!r}; known: auto, {", ".join(BACKENDS)}')
-    if backend != 'auto' and not BACKENDS[backend].files:  # PyTorch: config + checkpoint
+    if not runs_files(backend):  # PyTorch: config + checkpoint
+        if isinstance(spec, Located):
+            raise ValueError(f'the {backend} backend runs a config with a checkpoint, or a '
+                             f'model name; {spec.file} is a model file')
         if task != 'pose':
             raise ValueError(f'the detector runs on an exported model, not on {backend}')
         if spec not in NAMES and not spec.endswith('.py'):
@@ -249,7 +277,8 @@ def resolve_model(spec: str, checkpoint: Optional[str] = None, task: str = 'pose
         config, ckpt = resolve(spec, checkpoint)
         return ModelSpec(task, config, None, backend, precision or 'fp32', device,
                          keypoints, ckpt)
-    model_file, folder, named = locate_model(spec, checkpoint, task, size or 640)
+    model_file, folder, named = spec if isinstance(spec, Located) else \
+        locate_model(spec, checkpoint, task, size or 640)
     chosen = backend_for(model_file, backend)
     if precision is None and chosen.name != 'openvino':
         precision = 'fp32'
@@ -279,6 +308,10 @@ def open_model(spec: ModelSpec, threads: int = 0,
         model_file = _convert(spec, calibration, calibration_id)
     session = open_session(model_file, spec.backend, spec.precision, spec.device, threads,
                            checkpoint=spec.checkpoint)
+    found = task_of(session)
+    if found is not None and found != spec.task:  # before its meta, which would mislead
+        raise ModelError(f'{spec.name} is a {found} model, not a {spec.task} model (its '
+                         f'outputs: {", ".join(session.output_names)})')
     if spec.task == 'pose':
         return PoseModel(session, read_meta(session, spec.folder, spec.keypoints), name=spec.name)
     meta = _sized(read_meta(session, spec.folder, task='detection', size=spec.size), spec.size)

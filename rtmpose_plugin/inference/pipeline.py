@@ -12,16 +12,23 @@ the model's own sigmas, so every keypoint set is treated alike.
 """
 from __future__ import annotations
 
+import numbers
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Dict, List, Optional
 
 import numpy as np
 
+from ..checks import FLOAT32_MAX, integer, number, one_of, probability
+from ..core.filters import smoothing_options
 from ..core.oks import oks_nms
 from ..core.topdown import crop_person, keypoints_to_image
-from .errors import InputError
+from .errors import InputError, ModelError
 from .tracker import Tracker
+
+
+#: the frame rates ``fps`` takes: from a frame every 11.6 days to a million a second
+MIN_FPS, MAX_FPS = 1e-6, 1e6
 
 
 @dataclass
@@ -62,11 +69,36 @@ def _finite(values, digits: int):
     return np.where(np.isfinite(a), a, None).tolist()
 
 
+def _from_uint16(image: np.ndarray) -> np.ndarray:
+    """A uint16 frame as uint8, scaled by the bit depth its values show.
+
+    Full 16-bit data (values past 16383) is scaled by 1/257, silently. Cameras often
+    hand over 8-, 10-, 12- or 14-bit data in uint16: a frame whose values stay within
+    such a depth is scaled from it, with a warning naming the depth (read as 16-bit it
+    would be black).
+    """
+    import warnings
+    peak = int(image.max())
+    bits = next((b for b in (8, 10, 12, 14) if peak < 2 ** b), 16)
+    if bits == 16:
+        return (image / 257).astype(np.uint8)
+    warnings.warn(f'a uint16 frame with values within 0-{2 ** bits - 1}: read as {bits}-bit '
+                  'data, scaled to 8 bits (give uint8, or scale it yourself, to say '
+                  'otherwise)', stacklevel=3)
+    if bits == 8:
+        return image.astype(np.uint8)
+    top = 2 ** bits - 1
+    return ((image.astype(np.uint32) * 255 + top // 2) // top).astype(np.uint8)
+
+
 def to_bgr_uint8(image: np.ndarray) -> np.ndarray:
-    """Any image as 3-channel uint8 BGR: grayscale, BGRA, uint8, 16-bit, other integers
-    (clipped to 0-255), and floats of every precision in [0, 1] (the one float
-    convention; NaN as 0). A float frame whose values reach past 1.5 looks like 0-255:
-    it is still read as [0, 1] (so clipped), with a warning saying to divide by 255.
+    """Any image as 3-channel uint8 BGR.
+
+    Takes grayscale, BGRA, uint8, uint16 (8- to 16-bit data, see
+    :func:`_from_uint16`), other integers (clipped to 0-255), and floats of every
+    precision in [0, 1] (the one float convention; NaN as 0). A float frame whose values
+    reach past 1.5 looks like 0-255: it is still read as [0, 1] (so clipped), with a
+    warning saying to divide by 255.
 
     Raises:
         InputError: not an image (wrong rank, no pixels, not an array) or an unsupported
@@ -77,7 +109,7 @@ def to_bgr_uint8(image: np.ndarray) -> np.ndarray:
         raise InputError(f'expected an (H, W) or (H, W, C) image array, got '
                          f'{getattr(image, "shape", type(image).__name__)}')
     if image.dtype == np.uint16:
-        image = (image / 257).astype(np.uint8)
+        image = _from_uint16(image)
     elif np.issubdtype(image.dtype, np.floating):
         image = np.nan_to_num(image.astype(np.float32), nan=0.0, posinf=1.0, neginf=0.0)
         if image.max() > 1.5:
@@ -99,6 +131,53 @@ def to_bgr_uint8(image: np.ndarray) -> np.ndarray:
     if image.shape[2] != 3:
         raise InputError(f'expected 1, 3 or 4 channels, got {image.shape[2]}')
     return image
+
+
+def box_array(boxes, what: str, widths=(4, 5), error=InputError,
+              finite: bool = True) -> np.ndarray:
+    """Boxes as (N, 5) float32 x1 y1 x2 y2 score (a score of 1 added to (N, 4)).
+
+    Only real numbers are taken (bool, complex, datetime and object arrays are refused),
+    coordinates must fit float32, and scores are clipped into float32's range.
+
+    Args:
+        what: Named in the error (``boxes``, ``the detector``).
+        widths: The row widths allowed (4 and/or 5).
+        error: The error to raise (:class:`InputError` for a caller's boxes,
+            :class:`ModelError` for a caller's detector, which breaks its contract).
+        finite: Refuse NaN or inf (else they are kept, for the caller to drop).
+
+    Raises:
+        ``error``: with the dtype or shape found and what is expected.
+    """
+    want = ' or '.join(f'(N, {w})' for w in widths)
+    arr = boxes if isinstance(boxes, np.ndarray) else None
+    if arr is None:
+        try:
+            arr = np.asarray(boxes)
+        except (TypeError, ValueError):
+            arr = None
+    if arr is None or arr.dtype == object or not (np.issubdtype(arr.dtype, np.integer) or
+                                                 np.issubdtype(arr.dtype, np.floating)):
+        kind = type(boxes).__name__ if arr is None or arr.dtype == object else \
+            f'dtype {arr.dtype}'
+        raise error(f'{what} must give an {want} array of real numbers x1 y1 x2 y2'
+                    f'{" score" if 5 in widths else ""}, got {kind}')
+    if arr.size == 0:
+        return np.zeros((0, 5), np.float32)
+    if arr.ndim != 2 or arr.shape[1] not in widths:
+        raise error(f'{what} must give {want} x1 y1 x2 y2{" score" if 5 in widths else ""}, '
+                    f'got shape {arr.shape}')
+    arr = arr.astype(np.float64)
+    if finite and not np.all(np.isfinite(arr)):
+        raise error(f'{what}: boxes must be finite (a NaN or inf coordinate or score)')
+    if np.any(np.abs(arr[:, :4][np.isfinite(arr[:, :4])]) > FLOAT32_MAX):
+        raise error(f'{what}: a box coordinate outside float32\'s range')
+    if arr.shape[1] == 4:
+        arr = np.concatenate([arr, np.ones((len(arr), 1))], 1)
+    arr[:, 4] = np.where(np.isfinite(arr[:, 4]), np.clip(arr[:, 4], -FLOAT32_MAX, FLOAT32_MAX),
+                         arr[:, 4])
+    return arr.astype(np.float32)
 
 
 def clip_boxes(boxes: np.ndarray, width: int, height: int, min_size: float = 2.0) -> np.ndarray:
@@ -144,16 +223,19 @@ def max_pairwise_iou(boxes: np.ndarray) -> float:
 class PosePipeline:
     """Args:
         pose_model: See the module note.
-        detector: ``image -> (N, 5)`` x1 y1 x2 y2 score; may be None when boxes are
-            always given (bundled detections).
+        detector: ``image -> (N, 5)`` x1 y1 x2 y2 score, real numbers; any other shape
+            is refused (a ``ModelError`` showing it); may be None when boxes are always
+            given (bundled detections).
         det_interval: Detect every this many frames (1: every frame); between, boxes
             come from the previous poses.
         det_score_thr: Minimum detection score.
         kpt_thr: Keypoint score above which a keypoint counts (boxes from poses, drawing).
-        nms_thr: OKS above which a pose duplicates a better one.
+        nms_thr: OKS above which a pose duplicates a better one (>= 0; above 1, no pose
+            is dropped).
         smoothing: One-Euro arguments, or None for none.
         track: Assign track IDs.
-        fps: Frame rate for the filter's time base when frames carry no timestamp.
+        fps: Frame rate for the filter's time base when frames carry no timestamp
+            (in [1e-6, 1e6]).
         redetect_iou: Between detections, run the detector anyway when two boxes derived
             from the previous poses overlap by more than this IoU (people crossing, where
             a derived box slides onto a neighbour); None: never.
@@ -165,10 +247,15 @@ class PosePipeline:
                  nms_thr: float = 0.9, smoothing: Optional[Dict] = None, track: bool = True,
                  fps: float = 30.0, max_track_age: int = 5,
                  redetect_iou: Optional[float] = None, max_batch: int = 64) -> None:
-        if det_interval < 1:
-            raise ValueError(f'det_interval must be >= 1, got {det_interval}')
-        if max_batch < 1:
-            raise ValueError(f'max_batch must be >= 1, got {max_batch}')
+        o = self.check_options(det_interval=det_interval, det_score_thr=det_score_thr,
+                               kpt_thr=kpt_thr, nms_thr=nms_thr, smoothing=smoothing,
+                               track=track, fps=fps, max_track_age=max_track_age,
+                               redetect_iou=redetect_iou, max_batch=max_batch)
+        if not callable(pose_model):
+            raise ValueError(f'pose_model must be callable, got {type(pose_model).__name__}')
+        if detector is not None and not callable(detector):
+            raise ValueError(f'detector must be callable or None, got '
+                             f'{type(detector).__name__}')
         keypoints = getattr(pose_model, 'keypoints', None)
         if keypoints is None:
             raise ValueError('the pose model has no keypoint set (.keypoints): open it with '
@@ -176,15 +263,41 @@ class PosePipeline:
         self.pose_model, self.detector = pose_model, detector
         self.keypoints = keypoints
         self.sigmas = keypoints.sigma_array
-        self.max_batch = max_batch
-        self.det_interval, self.det_score_thr = det_interval, det_score_thr
-        self.kpt_thr, self.nms_thr, self.fps = kpt_thr, nms_thr, fps
-        self.redetect_iou = redetect_iou
-        self.tracker = Tracker(max_age=max_track_age, sigmas=self.sigmas,
-                               smoothing=smoothing) if track else None
+        self.max_batch = o['max_batch']
+        self.det_interval, self.det_score_thr = o['det_interval'], o['det_score_thr']
+        self.kpt_thr, self.nms_thr, self.fps = o['kpt_thr'], o['nms_thr'], o['fps']
+        self.redetect_iou = o['redetect_iou']
+        self.tracker = Tracker(max_age=o['max_track_age'], sigmas=self.sigmas,
+                               smoothing=o['smoothing']) if o['track'] else None
         self.frame = 0
         self._last: List[PoseInstance] = []
         self._last_t: Optional[float] = None
+
+    @staticmethod
+    def check_options(**options) -> dict:
+        """The pipeline's options (all but the models) checked, the one rule for them.
+
+        Callers that open models first (:class:`rtmpose_plugin.api.RTMPose`) check with
+        it before opening anything.
+
+        Raises:
+            ValueError: an unknown option, or a value of the wrong type or out of range,
+                naming the option, the value and what is allowed.
+        """
+        rules = dict(
+            det_interval=lambda n, v: integer(n, v, 1),
+            det_score_thr=probability, kpt_thr=probability,
+            nms_thr=lambda n, v: number(n, v, 0),  # OKS is at most 1: above it, none dropped
+            smoothing=smoothing_options,
+            track=lambda n, v: one_of(n, v, (True, False)),
+            fps=lambda n, v: number(n, v, MIN_FPS, MAX_FPS),
+            max_track_age=lambda n, v: integer(n, v, 0),
+            redetect_iou=lambda n, v: probability(n, v, none=True),
+            max_batch=lambda n, v: integer(n, v, 1))
+        unknown = sorted(set(options) - set(rules))
+        if unknown:
+            raise ValueError(f'unknown pipeline option(s) {", ".join(unknown)}')
+        return {k: rules[k](k, v) for k, v in options.items()}
 
     def _estimate(self, image: np.ndarray, dets: np.ndarray) -> tuple:
         """Keypoints in image pixels and scores of each box: cropped and run in batches
@@ -222,11 +335,13 @@ class PosePipeline:
             if not np.isfinite(t):
                 raise InputError(f'no time follows {self._last_t}: give timestamps, or reset()')
             return t
+        if isinstance(timestamp, bool) or not isinstance(timestamp, numbers.Real):
+            raise InputError(f'timestamp must be a number of seconds, got {timestamp!r} '
+                             f'({type(timestamp).__name__})')
         try:
             t = float(timestamp)
-        except (TypeError, ValueError):
-            raise InputError(f'timestamp must be a number of seconds, got {timestamp!r}') \
-                from None
+        except OverflowError:
+            raise InputError(f'timestamp {timestamp} is outside the float range') from None
         if not np.isfinite(t):
             raise InputError(f'timestamp must be finite, got {t}')
         if self._last_t is not None and t <= self._last_t:
@@ -235,26 +350,8 @@ class PosePipeline:
 
     @staticmethod
     def _given_boxes(boxes) -> np.ndarray:
-        """Boxes given by the caller as (N, 5) float32.
-
-        Raises:
-            InputError: not (N, 4) or (N, 5), or not finite.
-        """
-        try:
-            arr = np.asarray(boxes, np.float64)
-        except (TypeError, ValueError):
-            raise InputError(f'boxes must be an (N, 4) or (N, 5) array, got '
-                             f'{type(boxes).__name__}') from None
-        if arr.size == 0:
-            return np.zeros((0, 5), np.float32)
-        if arr.ndim != 2 or arr.shape[1] not in (4, 5):
-            raise InputError(f'boxes must be (N, 4) x1 y1 x2 y2 or (N, 5) with a score, got '
-                             f'shape {arr.shape}')
-        if not np.all(np.isfinite(arr)):
-            raise InputError('boxes must be finite (a NaN or inf coordinate or score)')
-        if arr.shape[1] == 4:
-            arr = np.concatenate([arr, np.ones((len(arr), 1))], 1)
-        return arr.astype(np.float32)
+        """Boxes given by the caller as (N, 5) float32 (see :func:`box_array`)."""
+        return box_array(boxes, 'boxes', (4, 5), InputError)
 
     def _boxes(self, image: np.ndarray, given: Optional[np.ndarray]) -> tuple:
         """(N, 5) boxes, where they came from, whether the detector ran."""
@@ -270,8 +367,9 @@ class PosePipeline:
         if derived is None:
             if self.detector is None:
                 raise ValueError('no detector: pass the boxes of each frame')
-            dets = np.asarray(self.detector(image), np.float32).reshape(-1, 5)
-            return dets[np.isfinite(dets[:, 4]) & (dets[:, 4] >= self.det_score_thr)], \
+            dets = box_array(self.detector(image), 'the detector', (5, ), ModelError,
+                             finite=False)
+            return dets[np.isfinite(dets).all(1) & (dets[:, 4] >= self.det_score_thr)], \
                 'detector', True
         return np.concatenate([derived, np.ones((len(derived), 1), np.float32)], 1), 'pose', False
 
@@ -284,9 +382,14 @@ class PosePipeline:
             InputError: a frame, boxes or timestamp it cannot take; nothing of the
                 pipeline's state (tracks, frame count) changes then.
         """
+        return self.process_bgr(to_bgr_uint8(image), boxes, timestamp)
+
+    def process_bgr(self, image: np.ndarray, boxes: Optional[np.ndarray] = None,
+                    timestamp: Optional[float] = None) -> FrameResult:
+        """Poses in one frame already converted by :func:`to_bgr_uint8` (a caller that
+        keeps the converted frame, to draw on it, converts once); else as ``__call__``."""
         t0 = time.perf_counter()
         t = self._time(timestamp)
-        image = to_bgr_uint8(image)
         given = self._given_boxes(boxes) if boxes is not None else None
         h, w = image.shape[:2]
         result = FrameResult(self.frame)

@@ -106,6 +106,7 @@ def _iter_video(source: Union[str, int], stem: str, live: bool = False,
             raise ValueError(f'cannot open video {source!r} (missing codec, not a video, or no '
                              'camera at that index)')
         fps = fps or cap.get(cv2.CAP_PROP_FPS) or 30.0
+        video['fps'] = fps  # the annotated video keeps it
         count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
         if not live and not video.get('salvaged') and count > 0:
             video['frames_expected'] = count

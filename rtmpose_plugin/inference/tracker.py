@@ -10,7 +10,8 @@ from typing import Dict, List, Optional, Tuple
 import numpy as np
 
 from ..core.assignment import linear_sum_assignment
-from ..core.filters import OneEuroFilter
+from ..checks import integer, probability
+from ..core.filters import OneEuroFilter, smoothing_options
 from ..core.oks import oks_matrix
 
 
@@ -62,8 +63,9 @@ class Tracker:
     def __init__(self, sigmas: np.ndarray, oks_thr: float = 0.3, max_age: int = 5,
                  smoothing: Optional[Dict] = None) -> None:
         self.sigmas = np.asarray(sigmas, np.float64)
-        self.oks_thr, self.max_age = oks_thr, max_age
-        self.smoothing = smoothing
+        self.oks_thr = probability('oks_thr', oks_thr)
+        self.max_age = integer('max_age', max_age, 0)
+        self.smoothing = smoothing_options('smoothing', smoothing)
         self.tracks: List[Track] = []
         self.next_id = 0
 

@@ -5,15 +5,27 @@ Note: B crops, K keypoints, (w, h) the model input; crops are (B, h, w, 3) uint8
 """
 from __future__ import annotations
 
-from typing import Tuple
+from typing import Optional, Tuple
 
 import numpy as np
 
 from ..core.image import letterbox, normalize
 from ..core.simcc import decode_simcc, simcc_bins
-from ..errors import ModelError
+from ..errors import InputError, ModelError
 from .meta import ModelMeta
 from .sessions import Session
+
+
+def task_of(session: Session) -> Optional[str]:
+    """What a session's outputs say it is: ``detection`` (MMDeploy RTMDet's ``dets``,
+    ``labels``), ``pose`` (two rank-3 SimCC outputs), or None (neither, or a pose model
+    decoded in the graph, which the model classes check themselves)."""
+    names, ranks = list(session.output_names), list(session.output_ranks)
+    if names[:2] == ['dets', 'labels'] and ranks[:2] == [3, 2]:
+        return 'detection'
+    if ranks == [3, 3]:
+        return 'pose'
+    return None
 
 
 class _Model:
@@ -84,19 +96,40 @@ class PoseModel(_Model):
                              f'{self.meta.split_ratio:g}, found {a.shape} and {b.shape}')
         self._checked = True
 
+    def check_crops(self, crops_bgr) -> None:
+        """Refuse what is not a batch of crops of this model's input size.
+
+        Raises:
+            InputError: naming what is expected, (B, h, w, 3) uint8 BGR, and what came.
+        """
+        w, h = self.input_size
+        if not isinstance(crops_bgr, np.ndarray) or crops_bgr.dtype != np.uint8 or \
+                crops_bgr.shape[1:] != (h, w, 3):
+            raise InputError(f'{self.name}: expected crops (B, {h}, {w}, 3) uint8 BGR, got '
+                             f'{_described(crops_bgr)}')
+
     def preprocess(self, crops_bgr: np.ndarray) -> np.ndarray:
         return normalize(crops_bgr, self.meta.mean, self.meta.std, self.meta.to_rgb)
 
     def logits(self, crops_bgr: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
         """Crops -> x (B, K, Wx) and y (B, K, Wy) SimCC logits (or, decoded in the
         graph, keypoints and scores)."""
+        self.check_crops(crops_bgr)
         a, b = self.session.run(self.preprocess(crops_bgr))[:2]
         if not self._checked:
             self._check_outputs(a, b)
         return a, b
 
     def __call__(self, crops_bgr: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
-        """Crops -> keypoints (B, K, 2) in input space, scores (B, K)."""
+        """Crops -> keypoints (B, K, 2) in input space, scores (B, K).
+
+        Raises:
+            InputError: not (B, h, w, 3) uint8 crops of the model's input size.
+        """
+        self.check_crops(crops_bgr)
+        k = self.num_keypoints
+        if not len(crops_bgr):
+            return np.zeros((0, k, 2), np.float32), np.zeros((0, k), np.float32)
         a, b = self.logits(crops_bgr)
         if self.decoded_in_graph:
             return a.astype(np.float32), b.astype(np.float32)
@@ -128,6 +161,15 @@ class Detector(_Model):
                              'is it a detector?')
 
     def __call__(self, image: np.ndarray) -> np.ndarray:
+        """An (H, W, 3) uint8 BGR image -> (N, 5) boxes x1 y1 x2 y2 score in its pixels.
+
+        Raises:
+            InputError: not an (H, W, 3) uint8 image with pixels.
+        """
+        if not isinstance(image, np.ndarray) or image.dtype != np.uint8 or image.ndim != 3 \
+                or image.shape[2] != 3 or not image.size:
+            raise InputError(f'{self.name}: expected an (H, W, 3) uint8 BGR image, got '
+                             f'{_described(image)}')
         canvas, (sx, sy) = letterbox(image, self.input_size, self.meta.pad_value,
                                      self.meta.keep_ratio)
         x = normalize(canvas[None], self.meta.mean, self.meta.std, self.meta.to_rgb)
@@ -138,6 +180,12 @@ class Detector(_Model):
         dets[:, [0, 2]] /= sx
         dets[:, [1, 3]] /= sy
         return dets
+
+
+def _described(x) -> str:
+    if isinstance(x, np.ndarray):
+        return f'{x.dtype} array of shape {x.shape}'
+    return type(x).__name__
 
 
 def _shape(shape) -> str:

@@ -172,8 +172,14 @@ class OpenVINOSession(Session):
         try:
             self.model = ov.Core().read_model(path)
         except RuntimeError as e:
+            text = str(e)
+            if 'ParseFromIstream' in text or "can't be parsed" in text:
+                raise ModelError(f'{path} is not an ONNX model (it does not parse: a '
+                                 'truncated download, or another kind of file)') from None
+            said = [line for line in text.splitlines()
+                    if line.strip() and not line.startswith('Exception from src')]
             raise ModelError(f'{path} cannot be read by OpenVINO: '
-                             f'{str(e).splitlines()[0][:200]}') from None
+                             f'{(said or [text])[-1][:200]}') from None
         if len(self.model.inputs) != 1:
             raise ModelError(f'{path} has {len(self.model.inputs)} inputs; an RTMPose or '
                              'RTMDet export has one image input')

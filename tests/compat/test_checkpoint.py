@@ -101,3 +101,14 @@ def test_failed_download_says_what_to_do(tmp_path):
     from rtmpose_plugin.compat.checkpoint import download_checkpoint
     with pytest.raises(RuntimeError, match='cannot download .*Offline, put the file at .*x.pth'):
         download_checkpoint('http://127.0.0.1:9/x.pth', str(tmp_path))
+
+
+@pytest.mark.parametrize('content', [b'not a checkpoint at all\n' * 10, b'',
+                                     b'PK\x03\x04 broken zip', b'\x89PNG\r\n\x1a\n' + b'\0' * 64])
+def test_a_file_that_is_no_checkpoint_is_named_as_such(tmp_path, content):
+    from rtmpose_plugin.compat.checkpoint import NotACheckpointError, load_checkpoint_file
+    path = tmp_path / 'model.pth'
+    path.write_bytes(content)
+    with pytest.raises(NotACheckpointError, match='is not a checkpoint: neither') as e:
+        load_checkpoint_file(str(path))
+    assert 'allow-list' not in str(e.value)  # not told to trust what is no checkpoint

@@ -49,11 +49,26 @@ def test_one_euro_smooths_jitter_and_follows_motion():
 
 
 def test_one_euro_errors():
-    with pytest.raises(ValueError, match='cutoffs'):
+    with pytest.raises(ValueError, match=r'min_cutoff must be a finite number > 0, got 0'):
         OneEuroFilter(min_cutoff=0)
+    for bad in (dict(beta=-1), dict(beta=float('nan')), dict(d_cutoff=float('inf')),
+                dict(min_cutoff='1'), dict(beta=True)):
+        with pytest.raises(ValueError, match=next(iter(bad))):
+            OneEuroFilter(**bad)
     f = OneEuroFilter()
     f(np.zeros(2), 1.0)
     with pytest.raises(ValueError, match='time must increase'):
-        f(np.zeros(2), 1.0)
+        f(np.zeros(2), 0.5)
     with pytest.raises(ValueError, match='shape'):
         f(np.zeros(3), 2.0)
+
+
+def test_one_euro_steps_too_small_to_divide_by_are_no_time_passed():
+    f = OneEuroFilter(min_cutoff=1.0, beta=0.5)
+    f(np.array([10.0, 20.0]), 0.0)
+    assert np.array_equal(f(np.array([500.0, -500.0]), 0.0), [10.0, 20.0])  # the same time
+    for t in (5e-324, 1e-300, 1e-12):  # subnormal and tiny steps: state kept, finite
+        out = f(np.array([1e6, -1e6]), t)
+        assert np.all(np.isfinite(out)) and np.array_equal(out, [10.0, 20.0])
+    out = f(np.array([11.0, 21.0]), 1e-3)  # a real step filters as before
+    assert np.all(np.isfinite(out)) and 10.0 < out[0] <= 11.0

@@ -1,22 +1,15 @@
-"""The property-based fuzz suite over the pipeline API (tools/benchmarks/fuzz.py): a few
-thousand cases here; `python tools/fuzz.py --cases 10000 --seed 0` runs it longer."""
+"""The property-based fuzz suite over the pipeline API and the command line
+(tools/benchmarks/fuzz.py): a few hundred cases a family here; `python tools/fuzz.py
+--cases 20000 --seed 0` runs it longer."""
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
-from tools.benchmarks.fuzz import FAMILIES
+from tools.benchmarks.fuzz import FAMILIES, run_family
 
-CASES = 1000  # per family: 5,000 in all
+CASES = 300  # per family
 
 
 @pytest.mark.parametrize('family', sorted(FAMILIES))
 def test_fuzz_family(family):
-    check = FAMILIES[family]
-
-    @settings(max_examples=CASES, deadline=None, database=None, derandomize=True,
-              suppress_health_check=list(HealthCheck))
-    @given(st.data())
-    def run(data):
-        assert check(data) in ('ok', 'refused')
-
-    run()
+    counts, details = run_family(FAMILIES[family], CASES, derandomize=True)
+    assert sum(counts.values()) >= 1  # small spaces are exhausted before CASES
+    assert counts['crash'] == 0 and counts['silent'] == 0, details

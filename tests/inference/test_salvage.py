@@ -140,7 +140,7 @@ def test_cut_faststart_file_stops_at_the_cut_and_says_so(tmp_path):
     assert not index_missing(path)
     images, video = frames_of(path)
     assert 20 <= len(images) < 60
-    assert video == dict(frames_expected=60, frames_read=len(images))
+    assert video == dict(frames_expected=60, frames_read=len(images), fps=25.0)
     assert describe(video) == (f'the video stopped at frame {len(images)} of the 60 its '
                                'index lists: the file is probably truncated')
     assert describe(frames_of(whole)[1]) is None  # a whole file ends normally

@@ -106,7 +106,8 @@ def test_backends_decode_alike(pose_sdk):
 def test_models_are_checked_when_opened(pose_sdk, tmp_path):
     with pytest.raises(ModelError, match='is a detection model, not a pose model'):
         open_pose_model(shared(DET))
-    with pytest.raises(ModelError, match='dynamic input size and no meta'):
+    with pytest.raises(ModelError, match='is a detection model, not a pose model.*dets, '
+                       'labels'):  # named as what it is, not as a pose model without meta
         open_pose_model(shared(DET, 'end2end.onnx'), keypoints='coco')
     with pytest.raises(ModelError, match='two outputs of an RTMPose export'):
         open_pose_model(classifier(tmp_path), keypoints='coco')
@@ -171,3 +172,31 @@ def test_int8_and_fp16_conversions_are_cached_by_content(pose_sdk, tmp_path):
     fp16 = open_pose_model(pose_sdk, backend='onnxruntime', precision='fp16')
     kp, _ = fp16(crops())
     assert kp.shape == (3, 17, 2)
+
+
+def test_direct_calls_refuse_what_is_not_crops_or_an_image(pose_sdk):
+    from rtmpose_plugin.errors import InputError
+    pose, det = open_pose_model(pose_sdk), open_detector(shared(DET))
+    w, h = pose.input_size
+    for bad in ([[0]], None, np.zeros((1, h, w, 3), bool), np.zeros((1, h, w, 3), complex),
+                np.zeros((1, h // 2, w, 3), np.uint8), np.zeros((h, w, 3), np.uint8)):
+        with pytest.raises(InputError, match=f'expected crops \\(B, {h}, {w}, 3\\) uint8'):
+            pose(bad)
+    kp, sc = pose(np.zeros((0, h, w, 3), np.uint8))
+    assert kp.shape == (0, pose.num_keypoints, 2) and sc.shape == (0, pose.num_keypoints)
+    for bad in ([[0]], None, np.zeros((10, 10, 3), bool), np.zeros((10, 10), np.uint8),
+                np.zeros((0, 10, 3), np.uint8), np.zeros((10, 10, 4), np.uint8)):
+        with pytest.raises(InputError, match='expected an \\(H, W, 3\\) uint8 BGR image'):
+            det(bad)
+
+
+@pytest.mark.parametrize('backend', ['onnxruntime', 'openvino'])
+def test_a_truncated_model_in_an_sdk_folder_is_named_truncated(tmp_path, backend):
+    folder = tmp_path / 'sdk'
+    shutil.copytree(shared(DET), folder)
+    data = (folder / 'end2end.onnx').read_bytes()
+    (folder / 'end2end.onnx').write_bytes(data[:len(data) // 2])
+    for opener in (open_detector, open_pose_model):
+        with pytest.raises(ModelError, match='is not an ONNX model \\(it does not parse: a '
+                                             'truncated download'):
+            opener(str(folder), backend=backend)
