@@ -39,15 +39,19 @@ def _initializing(module) -> bool:
 
 
 def _ours_mid_import() -> list:
-    """Our modules being imported right now (their code is running): registering then
-    would re-enter them half made."""
+    """Our modules being imported right now (their code is running).
+
+    Registering then would re-enter them half made.
+    """
     return [m for n, m in list(_sys.modules.items())
             if n.startswith(__name__ + '.') and _initializing(m)]
 
 
 def _register_now_or_soon() -> None:
-    """Register, unless one of our modules is mid-import (our own code importing mmpose):
-    then at the first import made once those are done."""
+    """Register, unless one of our modules is mid-import (our own code importing mmpose).
+
+    Then at the first import made once those are done.
+    """
     waiting = _ours_mid_import()
     if waiting:
         _sys.meta_path.insert(0, _RegisterAfterMMPose(waiting))
@@ -56,7 +60,9 @@ def _register_now_or_soon() -> None:
 
 
 class _RegisterAfterMMPose:  # a sys.meta_path finder (importlib.abc costs 20 ms to import)
-    """Registers our modules right after ``mmpose/__init__.py`` has run, the first time
+    """Registers our modules once mmpose has been imported.
+
+    Registers our modules right after ``mmpose/__init__.py`` has run, the first time
     mmpose is imported in this process (then leaves ``sys.meta_path``); with ``waiting``
     (our modules mid-import then), at the first import of anything once they are done."""
 

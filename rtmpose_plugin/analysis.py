@@ -1,5 +1,8 @@
-"""Model size and cost of a config: parameters and FLOPs (one multiply-add = one FLOP,
-the convention of the RTMPose paper and mmengine's counter)."""
+"""Model size and cost of a config.
+
+Parameters and FLOPs (one multiply-add = one FLOP, the convention of the RTMPose paper
+and mmengine's counter).
+"""
 from __future__ import annotations
 
 from typing import Optional, Sequence, Tuple

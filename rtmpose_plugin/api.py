@@ -1,5 +1,7 @@
-"""The Python front door: :class:`RTMPose`, a pose model and a person detector opened
-from a name, file, SDK folder, zip (or its URL) or config, run as the CLI runs them.
+"""The Python front door.
+
+:class:`RTMPose`, a pose model and a person detector opened from a name, file, SDK
+folder, zip (or its URL) or config, run as the CLI runs them.
 
     from rtmpose_plugin import RTMPose
     model = RTMPose('body', det='rtmdet-nano')      # names: `rtmpose models`
@@ -85,7 +87,8 @@ class PoseResult:
         return list(self.keypoint_set.parts())
 
     def part(self, name: str) -> Tuple[np.ndarray, np.ndarray]:
-        """(keypoints (N, P, 2), scores (N, P)) of a named part (:attr:`parts`):
+        """(keypoints (N, P, 2), scores (N, P)) of a named part (:attr:`parts`).
+
         ``left_hand``, ``right_hand``, ``face``, ``feet``, ``body``, ``hand``, ``all``.
 
         Raises:
@@ -173,14 +176,18 @@ class RTMPose:
 
     def __call__(self, image: np.ndarray, boxes: Optional[np.ndarray] = None,
                  timestamp: Optional[float] = None) -> PoseResult:
-        """The people in one frame (BGR, as OpenCV reads it; any dtype the pipeline
-        takes). ``boxes``: (N, 4 or 5) to use instead of the detector."""
+        """The people in one frame (BGR, as OpenCV reads it; any dtype the pipeline takes).
+
+        ``boxes``: (N, 4 or 5) to use instead of the detector.
+        """
         frame = self.pipeline(image, boxes=boxes, timestamp=timestamp)
         return self._result(frame, np.shape(image))
 
     def stream(self, source: Union[str, int], max_frames: Optional[int] = None,
                reference: Optional[str] = None) -> Iterator[PoseResult]:
-        """One :class:`PoseResult` per frame of an image, a folder of images, a video or a
+        """One result per frame of a source.
+
+        One :class:`PoseResult` per frame of an image, a folder of images, a video or a
         camera index (a camera runs until the caller stops iterating). A frame that cannot
         be read gives a result with ``error`` set and no people."""
         from .inference.errors import InputError

@@ -1,8 +1,9 @@
-"""Registration and the builders that need it: our modules into mmpose's registries
-with the stack fixes (:func:`register`, idempotent), a model from a config, a pose model
-with its checkpoint, the smoke training runner. Every builder registers first, in
-whatever process it runs (a worker, a subprocess), as a config's ``custom_imports``
-would.
+"""Registration and the builders that need it.
+
+Our modules into mmpose's registries with the stack fixes (:func:`register`,
+idempotent), a model from a config, a pose model with its checkpoint, the smoke training
+runner. Every builder registers first, in whatever process it runs (a worker, a
+subprocess), as a config's ``custom_imports`` would.
 
 Importing this module imports nothing of the training stack; its functions do.
 """
@@ -16,7 +17,9 @@ _registered = False
 
 
 def register() -> None:
-    """The stack fixes (:mod:`rtmpose_plugin.compat`), then our modules into mmpose's
+    """Register the stack fixes and our modules, once per process.
+
+    The stack fixes (:mod:`rtmpose_plugin.compat`), then our modules into mmpose's
     registries (``MODELS``, ``KEYPOINT_CODECS``, ``TRANSFORMS``); once per process.
     MMDeploy's rewriters of our modules are :mod:`rtmpose_plugin.deploy`'s."""
     global _registered
@@ -44,7 +47,9 @@ def build_model(config, cfg=None):
 
 
 def init_pose_model(config, checkpoint: str, device: str = 'cpu'):
-    """A pose model built from a config (loaded, a path or one of ours) with a
+    """A pose model from a config and checkpoint, in eval mode.
+
+    A pose model built from a config (loaded, a path or one of ours) with a
     checkpoint, in eval mode on ``device`` (mmpose's ``init_model``, after
     :func:`register`)."""
     register()
@@ -55,7 +60,9 @@ def init_pose_model(config, checkpoint: str, device: str = 'cpu'):
 
 
 def smoke_runner(coco_dir: str, work_dir: str):
-    """(runner, config path, final checkpoint path) of the smoke config (RTMPose-t on
+    """The smoke training runner (RTMPose-t on the COCO samples).
+
+    (runner, config path, final checkpoint path) of the smoke config (RTMPose-t on
     the COCO samples), quiet, validating and saving once at the end."""
     from mmengine.runner import Runner
 

@@ -127,8 +127,10 @@ def options(name: str, value: Any, checks: Mapping[str, Callable[[str, Any], Any
 
 def arg_type(check: Callable[..., Any], convert: Callable[[str], Any] = float,
              **kwargs) -> Callable[[str], Any]:
-    """An argparse ``type=`` that converts the option's text and applies ``check``, so
-    that a bad value exits 2 with usage (``check`` is :func:`number` or :func:`integer`
+    """An argparse ``type=`` from a check.
+
+    It converts the option's text and applies ``check``, so that a bad value exits 2 with
+    usage (``check`` is :func:`number` or :func:`integer`
     with their range keywords)."""
 
     def parse(text: str):

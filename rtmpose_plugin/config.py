@@ -1,5 +1,7 @@
-"""Configs, the one place: finding one (ours by file name, or mmpose's), loading one and
-rewriting its data root. Building from one is :mod:`rtmpose_plugin.build`'s.
+"""Configs, the one place.
+
+Finding one (ours by file name, or mmpose's), loading one and rewriting its data root.
+Building from one is :mod:`rtmpose_plugin.build`'s.
 
 Importing this module imports nothing of the training stack; its functions do.
 """
@@ -11,15 +13,20 @@ from typing import Any
 
 
 def config_roots() -> list:
-    """Where our configs live: the installed package's ``.mim/configs`` (what mim reads)
-    and the source tree's ``configs/``."""
+    """Where our configs live.
+
+    The installed package's ``.mim/configs`` (what mim reads) and the source tree's
+    ``configs/``.
+    """
     pkg = osp.dirname(osp.abspath(__file__))
     return [osp.join(pkg, '.mim', 'configs'), osp.join(osp.dirname(pkg), 'configs')]
 
 
 def find_config(name: str) -> str:
-    """A config path: ``name`` itself if it exists, else the config of that file name
-    among ours (:func:`config_roots`).
+    """A config path.
+
+    ``name`` itself if it exists, else the config of that file name among ours
+    (:func:`config_roots`).
 
     Raises:
         FileNotFoundError: naming where it looked.
@@ -38,7 +45,9 @@ def find_config(name: str) -> str:
 
 
 def mmpose_config(rel: str) -> str:
-    """The path of one of mmpose's own configs, e.g.
+    """The path of one of mmpose's own configs.
+
+    The path of one of mmpose's own configs, e.g.
     ``body_2d_keypoint/rtmpose/coco/rtmpose-t_8xb256-420e_coco-256x192.py``."""
     return osp.join(mmpose_config_root(), rel)
 
@@ -56,7 +65,9 @@ def load_config(config: str):
 
 
 def replace_data_root(cfg, new_root: str):
-    """Point every path under ``cfg.data_root`` (datasets, annotation files,
+    """Point every path under ``cfg.data_root`` at ``new_root``.
+
+    Point every path under ``cfg.data_root`` (datasets, annotation files,
     evaluators, detection results) at ``new_root`` instead.
 
     A config states its data location once as ``data_root``; this is the

@@ -30,9 +30,12 @@ def _output(text: str) -> None:
 
 
 def pose_main(argv: Optional[Sequence[str]] = None) -> dict:
-    """``rtmpose pose``: the pipeline of an :class:`~rtmpose_plugin.api.RTMPose` over the
-    input, written as it goes (:func:`rtmpose_plugin.inference.run`); returns the run's
-    summary. The input and ``--out`` are checked before any model is opened."""
+    """``rtmpose pose``.
+
+    The pipeline of an :class:`~rtmpose_plugin.api.RTMPose` over the input, written as it
+    goes (:func:`rtmpose_plugin.inference.run`); returns the run's summary. The input and
+    ``--out`` are checked before any model is opened.
+    """
     from .api import RTMPose
     from .inference.opener import locate_model, runs_files
     from .inference.runner import check_out_dir, check_source, coco_detections, run
@@ -77,8 +80,11 @@ def _interrupt(signum, frame):
 
 
 def _ignore_signals() -> None:
-    """The process is ending after a stop the user asked for: a further Ctrl-C or
-    SIGTERM (an impatient second press) must not cut the summary or the exit short."""
+    """The process is ending after a stop the user asked for.
+
+    a further Ctrl-C or SIGTERM (an impatient second press) must not cut the summary or the
+    exit short.
+    """
     import signal
     import threading
     if threading.current_thread() is threading.main_thread():
@@ -129,8 +135,11 @@ def run_pose(argv: Optional[Sequence[str]] = None,
 
 
 def model_rows(word: str = '') -> List[str]:
-    """``rtmpose models``: one line per model name: task, keypoint set, config, and
-    whether a published ONNX SDK zip opens it without the training stack."""
+    """``rtmpose models``.
+
+    One line per model name: task, keypoint set, config, and whether a published ONNX SDK
+    zip opens it without the training stack.
+    """
     from . import zoo
     rows = []
     for name in sorted(zoo.NAMES):

@@ -18,8 +18,7 @@ class ModelError(ValueError):
 
 
 class InputError(ValueError):
-    """A frame, boxes, timestamp, input path or output folder the pipeline cannot take,
-    and why."""
+    """A frame, boxes, timestamp, input path or output folder the pipeline cannot take, and why."""
 
 
 #: reported as one line by the commands (a refused checkpoint is a pickle.UnpicklingError)

@@ -39,8 +39,10 @@ _CHUNK = 1 << 16
 
 
 class DownloadError(RuntimeError):
-    """A file that could not be fetched, or arrived incomplete or corrupt; nothing of
-    it is left in the cache."""
+    """A file that could not be fetched, or arrived incomplete or corrupt.
+
+    Nothing of it is left in the cache.
+    """
 
 
 def home() -> str:
@@ -61,9 +63,11 @@ def mirrored(url: str) -> str:
 
 
 def cached_path(url: str, dest: Optional[str] = None) -> str:
-    """Where :func:`download` keeps ``url``: ``dest`` (default ``home()/downloads``) and
-    the URL's file name (as torch's hub does), so a file put there by hand is used
-    offline."""
+    """Where :func:`download` keeps ``url``.
+
+    ``dest`` (default ``home()/downloads``) and the URL's file name (as torch's hub does),
+    so a file put there by hand is used offline.
+    """
     name = osp.basename(urllib.parse.urlparse(url).path)
     if not name:
         raise DownloadError(f'{url} names no file')
@@ -81,8 +85,10 @@ def file_digest(path: str) -> str:
 
 @contextlib.contextmanager
 def _lock(path: str) -> Iterator[None]:
-    """An exclusive lock on ``path`` (a lock file) across processes, where the OS has
-    ``fcntl``; elsewhere none (each process then writes its own part file)."""
+    """An exclusive lock on ``path`` (a lock file) across processes, where the OS has ``fcntl``.
+
+    Elsewhere none (each process then writes its own part file).
+    """
     try:
         import fcntl
     except ImportError:  # pragma: no cover - Windows
@@ -195,7 +201,9 @@ def download(url: str, progress: bool = True, dest: Optional[str] = None,
 
 
 def make_once(folder: str, done: str, make: Callable[[str], None]) -> str:
-    """``folder``, made by ``make(tmp)`` in a temporary folder beside it and renamed into
+    """Make a folder once, atomically.
+
+    ``folder``, made by ``make(tmp)`` in a temporary folder beside it and renamed into
     place, unless ``folder/done`` exists: an interrupted job leaves no half folder."""
     if osp.exists(osp.join(folder, done)):
         return folder
@@ -218,7 +226,9 @@ def _key(*parts: str) -> str:
 
 
 def unpack_sdk_zip(path: str, error: type = ValueError) -> str:
-    """The SDK folder inside an SDK zip (the folder holding ``deploy.json``), unpacked
+    """The SDK folder inside an SDK zip, unpacked once.
+
+    The SDK folder inside an SDK zip (the folder holding ``deploy.json``), unpacked
     once into ``home()/sdk``, keyed by the zip's content.
 
     Raises:

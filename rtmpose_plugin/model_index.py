@@ -1,4 +1,6 @@
-"""Our metafiles and ``model-index.yml``, in mim's format (what ``mim search`` and ``mim
+"""Our metafiles and ``model-index.yml``, in mim's format.
+
+Our metafiles and ``model-index.yml``, in mim's format (what ``mim search`` and ``mim
 download`` read, and what :mod:`rtmpose_plugin.zoo` resolves names from), generated from
 mmpose's published results and our configs: ``python tools/model_zoo.py --write``.
 
@@ -88,8 +90,10 @@ def metafiles(official: Optional[Dict[str, zoo.Official]] = None,
 
 
 def write(root: Optional[str] = None) -> list:
-    """Write the metafiles and the index under ``root`` (the checkout); returns the paths
-    that changed."""
+    """Write the metafiles and the index under ``root`` (the checkout).
+
+    Returns the paths that changed.
+    """
     root = root or source_root()
     changed = []
     for rel, text in metafiles().items():

@@ -45,8 +45,10 @@ AIC_TO_COCO = keypoint_maps.AIC_TO_COCO
 
 
 def size(name: str, pretrained: str = 'udp', neck: bool = False, **head: object) -> dict:
-    """``model`` entries of an RTMPose size: backbone factors and initialisation,
-    head input channels (plus any ``head`` arguments given).
+    """``model`` entries of an RTMPose size.
+
+    Backbone factors and initialisation, head input channels (plus any ``head`` arguments
+    given).
 
     Args:
         name: t, s, m, l or x.
@@ -73,8 +75,10 @@ def size(name: str, pretrained: str = 'udp', neck: bool = False, **head: object)
 
 
 def codec(input_size: Size, split_ratio: float = 2.0, **extra: object) -> dict:
-    """The SimCC codec: separate sigma per axis from the paper's rule (``sigma='auto'``);
-    ``extra``: other :class:`~rtmpose_plugin.codecs.RTMSimCCLabel` arguments."""
+    """The SimCC codec: separate sigma per axis from the paper's rule (``sigma='auto'``).
+
+    ``extra``: other :class:`~rtmpose_plugin.codecs.RTMSimCCLabel` arguments.
+    """
     return dict(type='RTMSimCCLabel', input_size=tuple(input_size), sigma='auto',
                 simcc_split_ratio=split_ratio, normalize=False, use_dark=False, **extra)
 
@@ -88,7 +92,9 @@ def head_geometry(codec_cfg: dict) -> dict:
 
 def schedule(base_lr: float, max_epochs: int, warmup_iters: int = 1000,
              final_factor: float = 0.05, cosine_begin: Optional[int] = None) -> List[dict]:
-    """Linear warm-up over ``warmup_iters``, flat, then cosine from ``cosine_begin``
+    """The learning-rate schedule: linear warm-up, flat, then cosine.
+
+    Linear warm-up over ``warmup_iters``, flat, then cosine from ``cosine_begin``
     (the second half by default) down to ``final_factor * base_lr``."""
     begin = max_epochs // 2 if cosine_begin is None else cosine_begin
     return [
@@ -148,8 +154,10 @@ def train_pipeline(codec_cfg: dict, shift_factor: float, scale_factor: Sequence[
 
 def stages(codec_cfg: dict, stage1: dict, stage2: dict, switch_epoch: int,
            ema: Optional[dict] = None, **common) -> Tuple[List[dict], List[dict], List[dict]]:
-    """Both stages of the recipe at one input size: (stage-1 pipeline, stage-2
-    pipeline, custom hooks switching between them at ``switch_epoch``).
+    """Both stages of the recipe at one input size.
+
+    (stage-1 pipeline, stage-2 pipeline, custom hooks switching between them at
+    ``switch_epoch``).
 
     ``stage1`` and ``stage2`` are :func:`train_pipeline` arguments (the augmentation
     strengths); ``common`` are those both stages share (``half_body``, ``hsv``).
@@ -161,11 +169,12 @@ def stages(codec_cfg: dict, stage1: dict, stage2: dict, switch_epoch: int,
 
 def at_size(codec_cfg: dict, stage1: dict, stage2: dict, switch_epoch: int,
             ema: Optional[dict] = None, batch_size: Optional[int] = None, **common) -> tuple:
-    """What a variant at another input size overrides, for ``codec_cfg``'s size:
+    """What a variant at another input size overrides, for ``codec_cfg``'s size.
+
     ``(model, train_pipeline, train_pipeline_stage2, custom_hooks, val_pipeline,
-    train_dataloader, val_dataloader)``, the loaders as partial dicts that set the
-    pipelines (and the train batch size, if given) of the base's loaders.
-    Arguments as :func:`stages`."""
+    train_dataloader, val_dataloader)``, the loaders as partial dicts that set the pipelines
+    (and the train batch size, if given) of the base's loaders. Arguments as :func:`stages`.
+    """
     first, second, hooks = stages(codec_cfg, stage1, stage2, switch_epoch, ema, **common)
     val = val_pipeline(codec_cfg)
     train_loader = dict(dataset=dict(pipeline=first))
@@ -178,9 +187,12 @@ def at_size(codec_cfg: dict, stage1: dict, stage2: dict, switch_epoch: int,
 def dataset(kind: str, ann_file: str, img: str, mapping: Optional[Sequence] = None,
             num_keypoints: int = 17, data_root: str = 'data/', then: Sequence[dict] = (),
             **extra) -> dict:
-    """One dataset of a mixture under ``data_root``: its keypoints mapped to the
-    mixture's set by ``KeypointConverter`` when ``mapping`` is given (pairs of
-    (its index, the mixture's index)), then the steps ``then`` (e.g. :func:`part_crop`)."""
+    """One dataset of a mixture under ``data_root``.
+
+    Its keypoints mapped to the mixture's set by ``KeypointConverter`` when ``mapping`` is
+    given (pairs of (its index, the mixture's index)), then the steps ``then`` (e.g.
+    :func:`part_crop`).
+    """
     pipeline = [] if mapping is None else [
         dict(type='KeypointConverter', num_keypoints=num_keypoints, mapping=list(mapping))]
     pipeline += list(then)
@@ -189,11 +201,13 @@ def dataset(kind: str, ann_file: str, img: str, mapping: Optional[Sequence] = No
 
 
 def part_crop(padding: float = 1.25, scale_factor: Sequence[float] = (1.5, 2.0)) -> List[dict]:
-    """A face or hand dataset inside a whole-body mixture (RTMW): its box padded and
-    enlarged 1.5-2x before the mixture's pipeline, so the part is seen with its
-    surroundings. The mixture's pipeline then loads the image again, and its
-    ``GetBBoxCenterScale`` keeps this box and pads it once more (mmpose's rule for a
-    box already set)."""
+    """A face or hand dataset inside a whole-body mixture (RTMW).
+
+    Its box padded and enlarged 1.5-2x before the mixture's pipeline, so the part is seen
+    with its surroundings. The mixture's pipeline then loads the image again, and its
+    ``GetBBoxCenterScale`` keeps this box and pads it once more (mmpose's rule for a box
+    already set).
+    """
     return [
         dict(type='LoadImage', backend_args=dict(backend='local')),
         dict(type='GetBBoxCenterScale', padding=padding),
@@ -209,7 +223,9 @@ UBODY_SCENES = ('Magic_show', 'Entertainment', 'ConductMusic', 'Online_class', '
 
 
 def ubody(ann_dir: str, img: str, sample_interval: int = 10, data_root: str = 'data/') -> list:
-    """UBody's scenes as datasets (``ann_dir/<scene>/train_annotations.json``), each
+    """UBody's scenes as datasets.
+
+    UBody's scenes as datasets (``ann_dir/<scene>/train_annotations.json``), each
     video sampled every ``sample_interval`` frames."""
     return [dataset('UBody2dDataset', f'{ann_dir}/{scene}/train_annotations.json', img,
                     data_root=data_root, sample_interval=sample_interval)

@@ -1,4 +1,6 @@
-"""What a config's ``custom_imports = ['rtmpose_plugin']`` runs (and ``import
+"""What a config's ``custom_imports = ['rtmpose_plugin']`` runs.
+
+What a config's ``custom_imports = ['rtmpose_plugin']`` runs (and ``import
 rtmpose_plugin`` once mmengine or mmpose is loaded): :func:`rtmpose_plugin.build.register`
 (the stack fixes of :mod:`rtmpose_plugin.compat`, then our modules into mmpose's
 registries under names of their own: ``RTMSimCCHead``, ``RTMWSimCCHead``, ``GAUBlock``,

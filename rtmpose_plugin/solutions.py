@@ -36,9 +36,11 @@ _OPENPOSE_BODY = [0, -1, 6, 8, 10, 5, 7, 9, 12, 14, 16, 11, 13, 15, 2, 1, 4, 3]
 
 
 def to_openpose(keypoints: np.ndarray, scores: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
-    """COCO-ordered keypoints (N, K >= 17, 2) in OpenPose's order, as rtmlib's
-    ``to_openpose``: a neck (the shoulders' midpoint, scored by the lower of the two)
-    inserted, K + 1 keypoints out."""
+    """COCO-ordered keypoints (N, K >= 17, 2) in OpenPose's order, as rtmlib's ``to_openpose``.
+
+    a neck (the shoulders' midpoint, scored by the lower of the two) inserted, K + 1
+    keypoints out.
+    """
     neck = keypoints[:, [5, 6]].mean(1, keepdims=True)
     neck_score = scores[:, [5, 6]].min(1, keepdims=True)
     kp = np.concatenate([keypoints[:, :17], neck], 1)
@@ -86,7 +88,9 @@ class _Solution:
 
     def __call__(self, image: np.ndarray, bboxes: Optional[np.ndarray] = None):
         """keypoints (N, K, 2) and scores (N, K) of the people in one image (BGR).
-        ``bboxes``: (N, 4) boxes to use instead of the detector."""
+
+        ``bboxes``: (N, 4) boxes to use instead of the detector.
+        """
         self.model.reset()  # each image on its own, as rtmlib's solutions
         return self._arrays(self.model(image, boxes=bboxes))
 
@@ -119,8 +123,11 @@ class Hand(_Solution):
 
 
 class Custom(_Solution):
-    """Any detector and pose model: ``Custom(det=..., pose=...)`` (rtmlib's ``Custom``;
-    its ``det_class`` / ``pose_class`` are not needed: a model says what it is)."""
+    """Any detector and pose model.
+
+    ``Custom(det=..., pose=...)`` (rtmlib's ``Custom``; its ``det_class`` / ``pose_class``
+    are not needed: a model says what it is).
+    """
 
     def __init__(self, det: Optional[str] = None, pose: Optional[str] = None,
                  det_class: Optional[str] = None, pose_class: Optional[str] = None,
@@ -133,10 +140,11 @@ class Custom(_Solution):
 
 
 class PoseTracker:
-    """rtmlib's ``PoseTracker``: a solution over a video, detecting every
-    ``det_frequency`` frames and deriving boxes from the previous poses between;
-    ``__call__`` returns ``keypoints, scores`` as rtmlib's does, and the frame's track
-    IDs are in :attr:`track_ids` (OKS tracking, the pipeline's).
+    """rtmlib's ``PoseTracker``.
+
+    a solution over a video, detecting every ``det_frequency`` frames and deriving boxes
+    from the previous poses between; ``__call__`` returns ``keypoints, scores`` as rtmlib's
+    does, and the frame's track IDs are in :attr:`track_ids` (OKS tracking, the pipeline's).
 
     Args:
         solution: A solution class (``Body``, ``Wholebody``, ...) or a callable making one
@@ -166,7 +174,9 @@ class PoseTracker:
         self.track_ids = np.zeros(0, np.int64)
 
     def __call__(self, image: np.ndarray, return_track_ids: bool = False):
-        """``keypoints, scores`` of the next frame (rtmlib's return), and its track IDs
+        """The next frame's keypoints and scores, as rtmlib returns them.
+
+        ``keypoints, scores`` of the next frame (rtmlib's return), and its track IDs
         (N, ) as a third value with ``return_track_ids``; also kept in :attr:`track_ids`."""
         result = self.model(image)
         self.track_ids = result.track_ids
@@ -179,9 +189,11 @@ class PoseTracker:
 def draw_skeleton(img: np.ndarray, keypoints: np.ndarray, scores: np.ndarray,
                   openpose_skeleton: bool = False, kpt_thr: float = 0.5,
                   keypoint_set: Optional[str] = None, **_) -> np.ndarray:
-    """rtmlib's ``draw_skeleton``: ``img`` with each person's skeleton, on a copy. The
-    keypoint set is told by the count (17 COCO, 26 Halpe-26, 133 COCO-WholeBody, 21 hand,
-    106 LaPa) or named; OpenPose-ordered keypoints are drawn as points only."""
+    """rtmlib's ``draw_skeleton``: ``img`` with each person's skeleton, on a copy.
+
+    The keypoint set is told by the count (17 COCO, 26 Halpe-26, 133 COCO-WholeBody, 21
+    hand, 106 LaPa) or named; OpenPose-ordered keypoints are drawn as points only.
+    """
     from .inference.pipeline import FrameResult, PoseInstance
     from .inference.drawing import draw
     from .runtime.meta import KeypointSet, keypoint_set as bundled

@@ -1,6 +1,8 @@
-"""Stand-ins that tests and benchmarks share: random-weights checkpoints, and a
-synthetic multi-person video with known keypoint trajectories, for measuring the
-pipeline's tracking, smoothing and frame-skip detection (``numpy.testing``'s place).
+"""Stand-ins that tests and benchmarks share.
+
+Random-weights checkpoints, and a synthetic multi-person video with known keypoint
+trajectories, for measuring the pipeline's tracking, smoothing and frame-skip detection
+(``numpy.testing``'s place).
 
 Figures walk across the frame (half left to right, half right to left, so they cross
 and occlude one another), each keypoint drawn as a dot of its own colour. The "pose
@@ -23,7 +25,9 @@ import numpy as np
 
 
 def random_checkpoint(config, path: str, seed: int = 0, cfg=None, adjust=None) -> str:
-    """A checkpoint of a config's model (a path, one of ours, or mmpose's) with random
+    """A seeded random-weights checkpoint of a config's model.
+
+    A checkpoint of a config's model (a path, one of ours, or mmpose's) with random
     weights (no pre-trained backbone), seeded; ``adjust(model)`` edits it before saving
     (a detector's biases raised so that boxes score)."""
     import torch
@@ -136,8 +140,10 @@ def truth_detector(scene: Scene, margin: float = 10.0):
 
 def evaluate(scene: Scene, det_interval: int = 1, smoothing: Optional[Dict] = None,
              noise: float = 1.5, redetect_iou: Optional[float] = None) -> Dict[str, float]:
-    """Run the pipeline over the scene; ID switches, jitter, error, and how many frames
-    ran the detector."""
+    """Run the pipeline over the scene.
+
+    ID switches, jitter, error, and how many frames ran the detector.
+    """
     from scipy.optimize import linear_sum_assignment
 
     from .inference.pipeline import PosePipeline
@@ -190,7 +196,9 @@ def evaluate(scene: Scene, det_interval: int = 1, smoothing: Optional[Dict] = No
 
 
 class StandingPoseModel:
-    """A pose model that finds the same standing pose in every crop, without a network
+    """A pose model that finds the same standing pose in every crop.
+
+    A pose model that finds the same standing pose in every crop, without a network
     (the fuzz tests and the crowd benchmark measure the pipeline around the model);
     ``value`` overrides every keypoint (e.g. NaN)."""
     input_size = (192, 256)

@@ -1,6 +1,8 @@
-"""The model zoo: model names (the one place: what ``--pose`` / ``--det`` and the API
-accept by name), our configs, their size and cost, the official RTMPose checkpoint each
-is compatible with and OpenMMLab's ONNX SDK zip where one is published.
+"""The model zoo.
+
+Model names (the one place: what ``--pose`` / ``--det`` and the API accept by name), our
+configs, their size and cost, the official RTMPose checkpoint each is compatible with
+and OpenMMLab's ONNX SDK zip where one is published.
 
 Official results, checkpoints and keypoint sets are read from our own metafiles
 (``configs/**/metafile.yml``, indexed by ``model-index.yml``: what ``mim search
@@ -138,7 +140,9 @@ SDK_ZIPS = {
 
 
 def sdk_zip_url(name: str) -> Optional[str]:
-    """The official ONNX SDK zip of a model name of :data:`NAMES`, or None where
+    """The official ONNX SDK zip of a model name, or None.
+
+    The official ONNX SDK zip of a model name of :data:`NAMES`, or None where
     OpenMMLab publishes none for its checkpoint."""
     if name in DETECTOR_ZIPS:
         return DETECTOR_ZIPS[name]
@@ -155,7 +159,9 @@ def sdk_zip_url(name: str) -> Optional[str]:
 
 
 def name_of_zip(path_or_url: str) -> Optional[str]:
-    """The model name whose published SDK zip has this file name (a zip downloaded by
+    """The model name of a published SDK zip's file name, or None.
+
+    The model name whose published SDK zip has this file name (a zip downloaded by
     hand, or given by URL as rtmlib users do), or None."""
     import urllib.parse
     base = osp.basename(urllib.parse.urlparse(path_or_url).path)
@@ -167,7 +173,9 @@ def name_of_zip(path_or_url: str) -> Optional[str]:
 
 
 def official_url(name: str) -> Optional[str]:
-    """The official checkpoint URL of a model name of :data:`NAMES` (from mmpose's
+    """The official checkpoint URL of a model name, or None.
+
+    The official checkpoint URL of a model name of :data:`NAMES` (from mmpose's
     metafiles), or None where mmpose publishes none for its config."""
     config, url = NAMES[name]
     official = official_models().get(config)
@@ -233,8 +241,10 @@ def metafile_paths(root: Optional[str] = None) -> List[str]:
 
 
 def read_metafiles(paths: List[str], ours: bool = True) -> Dict[str, Official]:
-    """config file name -> (metric, value, weights, keypoint set) of the metafiles at
-    ``paths``: ours, or (``ours=False``) mmpose's RTMPose / CSPNeXt ones."""
+    """config file name -> (metric, value, weights, keypoint set) of the metafiles at ``paths``.
+
+    Ours, or (``ours=False``) mmpose's RTMPose / CSPNeXt ones.
+    """
     found: Dict[str, Official] = {}
     for path in paths:
         if not ours and 'rtmpose' not in path and 'cspnext' not in path:
@@ -258,21 +268,28 @@ def _official_cached(key: Tuple[str, ...]) -> Dict[str, Official]:
 
 
 def official_models() -> Dict[str, Official]:
-    """Published RTMPose results: config file name -> (metric, value, checkpoint URL,
-    keypoint set), from our shipped metafiles (no mmpose needed)."""
+    """Published RTMPose results.
+
+    Config file name -> (metric, value, checkpoint URL, keypoint set), from our shipped
+    metafiles (no mmpose needed).
+    """
     return _official_cached(tuple(metafile_paths()))
 
 
 def mmpose_official_models() -> Dict[str, Official]:
-    """The same read from the metafiles of the installed mmpose: the source that
-    :mod:`rtmpose_plugin.model_index` generates ours from."""
+    """The same read from the metafiles of the installed mmpose.
+
+    The source that :mod:`rtmpose_plugin.model_index` generates ours from.
+    """
     from .config import mmpose_config_root
     return read_metafiles(glob.glob(osp.join(mmpose_config_root(), '**', '*.yml'),
                                     recursive=True), ours=False)
 
 
 def keypoint_set_name(name: str) -> Optional[str]:
-    """The keypoint set of a pose model name (for a published zip, whose ONNX file
+    """The keypoint set of a pose model name, or None.
+
+    The keypoint set of a pose model name (for a published zip, whose ONNX file
     carries none), or None where our metafiles do not say it."""
     if name in ZIP_ONLY_POSE:
         return ZIP_ONLY_POSE[name][1]
@@ -292,8 +309,7 @@ def close_matches(name: str, n: int = 5) -> List[str]:
 
 
 def name_hint(name: str) -> str:
-    """``did you mean ...?`` with the close matches of ``name``, else where the names
-    are listed."""
+    """``did you mean ...?`` with the close matches of ``name``, else where the names are listed."""
     close = close_matches(name)
     return f'did you mean {", ".join(close)}?' if close else '`rtmpose models` lists the names'
 
@@ -308,8 +324,11 @@ def pose_configs() -> List[str]:
 
 
 def zoo_rows(official: Optional[Dict[str, Official]] = None) -> List[str]:
-    """Markdown rows: config, model names, input, params, GFLOPs, official result,
-    official checkpoint (and ONNX SDK zip)."""
+    """Markdown rows.
+
+    Config, model names, input, params, GFLOPs, official result, official checkpoint (and
+    ONNX SDK zip).
+    """
     from mmengine.config import Config
 
     from .analysis import complexity

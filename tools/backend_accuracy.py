@@ -1,4 +1,6 @@
-"""The accuracy cost of each CPU backend and precision (PyTorch, ONNX Runtime fp32 /
+"""The accuracy cost of each CPU backend and precision.
+
+The accuracy cost of each CPU backend and precision (PyTorch, ONNX Runtime fp32 /
 fp16 / INT8, OpenVINO f32 / bf16 / INT8): keypoint deviation from PyTorch fp32, COCO AP
 on the COCO samples, and latency per crop, for one trained checkpoint.
 

@@ -1,4 +1,6 @@
-"""Deployed latency of RTMPose t/s/m/l (256x192) and m (384x288), batch 1, 50 warm-up +
+"""Deployed latency of RTMPose t/s/m/l, batch 1, the paper's protocol.
+
+Deployed latency of RTMPose t/s/m/l (256x192) and m (384x288), batch 1, 50 warm-up +
 200 timed runs (the paper's protocol), 1 thread and all threads.
 
 Two tables, each timed interleaved in one process:

@@ -1,5 +1,7 @@
-"""The front door's cost (docs/benchmarks.md): the API over the pipeline, cold start and
-the rtmlib-shaped call against rtmlib's, each with an A/A row.
+"""The front door's cost (docs/benchmarks.md).
+
+The API over the pipeline, cold start and the rtmlib-shaped call against rtmlib's, each
+with an A/A row.
 
     python tools/benchmark_api.py [--pose SDK_DIR] [--data ../shared/data]
         [--backends onnxruntime openvino] [--only-call]

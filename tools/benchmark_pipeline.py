@@ -1,5 +1,7 @@
-"""The pipeline: quality on a generated 6-person video (ID switches, jitter with and without
-One-Euro, error with detection every frame vs every 5th) and speed against rtmlib.
+"""The pipeline.
+
+Quality on a generated 6-person video (ID switches, jitter with and without One-Euro,
+error with detection every frame vs every 5th) and speed against rtmlib.
 
     python tools/benchmark_pipeline.py [--pose SDK_DIR_OR_ONNX]
     python tools/benchmark_pipeline.py --cpu-backends [--threads 1 2]

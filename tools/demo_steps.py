@@ -44,7 +44,9 @@ def run_pipeline_on_samples(pose_sdk: str, coco_dir: str, out_dir: str,
 
 def run_street_video(data_root: str, pose_sdk: str, out_dir: str,
                      say: Callable[[str], None]) -> dict:
-    """The real RTMDet-nano (SDK folder in the sample data) + the demo's pose model on
+    """The real RTMDet-nano and the demo's pose model on the street video.
+
+    The real RTMDet-nano (SDK folder in the sample data) + the demo's pose model on
     the street video, detecting every 2nd frame."""
     from rtmpose_plugin.inference import PosePipeline, open_detector, open_pose_model, run
     video = osp.join(data_root, 'video', 'street.mp4')

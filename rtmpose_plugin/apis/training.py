@@ -1,4 +1,6 @@
-"""Training and testing entry points behind ``tools/train.py`` / ``tools/test.py``
+"""Training and testing entry points.
+
+Training and testing entry points behind ``tools/train.py`` / ``tools/test.py``
 (and so behind ``mim train rtmpose_plugin`` / ``mim test rtmpose_plugin``).
 
 The logic lives here so that it is tested; the scripts only parse arguments.
@@ -68,7 +70,9 @@ def train(argv: Optional[Sequence[str]] = None) -> Any:
 
 
 def resume_checkpoint(work_dir: str) -> Optional[str]:
-    """The newest checkpoint in ``work_dir`` that loads (``epoch_N`` / ``iter_N``, by
+    """The newest checkpoint in a work dir that loads, or None.
+
+    The newest checkpoint in ``work_dir`` that loads (``epoch_N`` / ``iter_N``, by
     number), or None (a fresh start). One that does not load (a run killed while saving,
     a corrupt file) is skipped, and the log says which and why."""
     import re
@@ -95,8 +99,11 @@ def resume_checkpoint(work_dir: str) -> Optional[str]:
 
 
 def _refusals_in_one_line(job):
-    """Run ``job``; a refused checkpoint (an untrusted pickle global) ends the command
-    with its one-line message instead of a traceback."""
+    """Run ``job``.
+
+    a refused checkpoint (an untrusted pickle global) ends the command with its one-line
+    message instead of a traceback.
+    """
     from ..compat.checkpoint import UntrustedCheckpointError
     try:
         return job()

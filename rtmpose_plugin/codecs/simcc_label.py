@@ -87,7 +87,9 @@ class RTMSimCCLabel(BaseKeypointCodec):
         self.decode_beta = decode_beta
 
     def mmpose_equivalent(self) -> dict:
-        """The config of mmpose's ``SimCCLabel`` that decodes as this codec does (sigma
+        """The config of mmpose's ``SimCCLabel`` that decodes as this codec does.
+
+        The config of mmpose's ``SimCCLabel`` that decodes as this codec does (sigma
         written out per axis): what MMDeploy, which knows codecs by mmpose's type names,
         is shown (:mod:`rtmpose_plugin.compat.mmdeploy`)."""
         return dict(type='SimCCLabel', input_size=tuple(self.input_size),
@@ -114,7 +116,9 @@ class RTMSimCCLabel(BaseKeypointCodec):
         return dark_kernel_size(self.sigma[0]), dark_kernel_size(self.sigma[1])
 
     def decode(self, simcc_x: np.ndarray, simcc_y: np.ndarray) -> Tuple[np.ndarray, Any]:
-        """(K, W) or (N, K, W) logits -> keypoints (N, K, 2), scores (N, K) (with
+        """Decode SimCC logits into keypoints and scores.
+
+        (K, W) or (N, K, W) logits -> keypoints (N, K, 2), scores (N, K) (with
         ``decode_visibility``: (scores, visibility (N, K)))."""
         simcc_x, simcc_y = np.asarray(simcc_x), np.asarray(simcc_y)
         if simcc_x.ndim not in (2, 3) or simcc_x.ndim != simcc_y.ndim:
@@ -132,7 +136,9 @@ class RTMSimCCLabel(BaseKeypointCodec):
         return simcc_visibility(simcc_x, simcc_y, tuple(self.sigma), self.decode_beta)
 
     def batch_decode(self, simcc_x: torch.Tensor, simcc_y: torch.Tensor) -> Tuple[List, Any]:
-        """(B, K, W) head outputs -> per crop, keypoints (1, K, 2) and scores (1, K)
+        """Decode a batch of head outputs, crop by crop.
+
+        (B, K, W) head outputs -> per crop, keypoints (1, K, 2) and scores (1, K)
         (with ``decode_visibility``: (scores, visibilities), each a list of (1, K))."""
         simcc_x, simcc_y = _to_numpy(simcc_x), _to_numpy(simcc_y)
         keypoints, scores = decode_simcc(simcc_x, simcc_y, self.simcc_split_ratio,

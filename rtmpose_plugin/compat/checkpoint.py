@@ -58,9 +58,11 @@ def _numpy_globals() -> List[Union[Callable, Tuple[Callable, str]]]:
 
 
 def _history_buffer_method(obj: Any, name: str) -> Callable:
-    """Stands in for ``getattr`` when unpickling: mmengine's ``HistoryBuffer``
-    pickles its statistics methods as ``getattr(HistoryBuffer, 'mean')``. Only
-    that lookup is allowed, not ``getattr`` on anything else."""
+    """Stands in for ``getattr`` when unpickling.
+
+    mmengine's ``HistoryBuffer`` pickles its statistics methods as ``getattr(HistoryBuffer,
+    'mean')``. Only that lookup is allowed, not ``getattr`` on anything else.
+    """
     from mmengine.logging.history_buffer import HistoryBuffer
     if obj is HistoryBuffer and isinstance(name, str) and not name.startswith('_') \
             and callable(getattr(HistoryBuffer, name, None)):
@@ -99,7 +101,9 @@ def _is_trusted(f: FileLike) -> bool:
 
 
 def pickle_globals(path: str) -> List[str]:
-    """The globals (``module.name``) that the pickles of a legacy (non-zip) torch file or
+    """The globals a legacy torch file's or a pickle's pickles reference, unpickling nothing.
+
+    The globals (``module.name``) that the pickles of a legacy (non-zip) torch file or
     a plain pickle file reference, read with ``pickletools`` without unpickling. A legacy
     torch file is several pickles followed by raw storage bytes: reading stops there."""
     import pickletools

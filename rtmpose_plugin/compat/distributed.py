@@ -27,7 +27,9 @@ from torch import nn
 
 
 class CPUSyncBatchNorm(nn.modules.batchnorm._BatchNorm):
-    """Batch norm whose training statistics span every process of the default
+    """Batch norm synchronised across processes for CPU tensors (gloo).
+
+    Batch norm whose training statistics span every process of the default
     group, for CPU tensors (gloo). Outside training, or in a single process, it
     is plain batch norm. Shape: (N, C, ...) -> same."""
 
@@ -73,7 +75,9 @@ def _all_reduce_with_grad(t: torch.Tensor) -> torch.Tensor:
 
 
 def convert_sync_bn_for_cpu(module: nn.Module) -> nn.Module:
-    """Replace every ``nn.SyncBatchNorm`` in ``module`` by a :class:`CPUSyncBatchNorm`
+    """Replace every ``nn.SyncBatchNorm`` with a :class:`CPUSyncBatchNorm`.
+
+    Replace every ``nn.SyncBatchNorm`` in ``module`` by a :class:`CPUSyncBatchNorm`
     with the same parameters and buffers."""
     if isinstance(module, nn.SyncBatchNorm):
         new = CPUSyncBatchNorm(module.num_features, module.eps, module.momentum, module.affine,

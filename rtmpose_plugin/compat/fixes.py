@@ -44,7 +44,9 @@ def torchvision_usable() -> bool:
 
 @_once('mmpose_visualization_without_torchvision')
 def fix_mmpose_visualization() -> bool:
-    """Upstream: ``mmpose/visualization/simcc_vis.py`` (mmpose 1.3.2) imports
+    """Let ``mmpose.visualization`` import without torchvision.
+
+    Upstream: ``mmpose/visualization/simcc_vis.py`` (mmpose 1.3.2) imports
     ``torchvision.transforms.ToPILImage`` at module level, and there is no
     torchvision for torch 2.13 on CPU, so ``import mmpose.visualization`` (and
     with it ``register_all_modules()`` and the visualizer registry) fails.
@@ -66,7 +68,9 @@ def fix_mmpose_visualization() -> bool:
 
 @_once('checkpoint_weights_only')
 def fix_checkpoint_loading() -> bool:
-    """Upstream: mmengine 0.10.7 loads checkpoints with a bare ``torch.load``,
+    """Load mmengine checkpoints safely on torch >= 2.6.
+
+    Upstream: mmengine 0.10.7 loads checkpoints with a bare ``torch.load``,
     which since torch 2.6 means ``weights_only=True`` without the globals that
     mmengine checkpoints contain, and loads URLs through
     ``torch.hub.load_state_dict_from_url`` (full unpickling of a download).
@@ -110,10 +114,11 @@ def fix_checkpoint_loading() -> bool:
 
 @_once('onnx_export_torchscript')
 def fix_onnx_export() -> bool:
-    """Upstream: since torch 2.9 ``torch.onnx.export`` defaults to the dynamo
-    exporter; MMDeploy 1.3.1 calls it without ``dynamo=``, so its export takes
-    the new path, fails (``No module named 'onnxscript'``) and would bypass
-    MMDeploy's rewriters anyway.
+    """Keep MMDeploy's ONNX export on the TorchScript exporter and its rewriters.
+
+    Upstream: since torch 2.9 ``torch.onnx.export`` defaults to the dynamo exporter.
+    MMDeploy 1.3.1 calls it without ``dynamo=``, so its export takes the new path, fails
+    (``No module named 'onnxscript'``) and would bypass MMDeploy's rewriters anyway.
 
     Fix: a rewriter of ``torch.onnx.export``, registered with MMDeploy's own
     ``FUNCTION_REWRITER``, so it is active only inside MMDeploy's export
@@ -148,7 +153,9 @@ def numpy_refuses_int_of_1d_arrays() -> bool:
 
 @_once('opencv_visualizer_radius_numpy2')
 def fix_opencv_visualizer_radius() -> bool:
-    """Upstream: mmpose 1.3.2's ``PoseLocalVisualizer`` passes keypoint radii as
+    """Let mmpose's OpenCV visualizer draw on NumPy 2.
+
+    Upstream: mmpose 1.3.2's ``PoseLocalVisualizer`` passes keypoint radii as
     ``np.array([r])`` and its OpenCV backend draws with ``int(radius)``; NumPy
     2.4 no longer converts a 1-element array to a scalar (``TypeError: only
     0-dimensional arrays can be converted to Python scalars``), so drawing any
@@ -179,7 +186,9 @@ def fix_opencv_visualizer_radius() -> bool:
 
 @_once('distributed_cpu')
 def fix_distributed_cpu() -> bool:
-    """Upstream: mmengine 0.10.7 cannot start distributed training on CPU
+    """Let mmengine train distributed on CPU processes.
+
+    Upstream: mmengine 0.10.7 cannot start distributed training on CPU
     processes (CUDA ``set_device`` at init, DDP ``device_ids`` for a CPU module,
     ``nn.SyncBatchNorm`` GPU-only). See :mod:`rtmpose_plugin.compat.distributed`."""
     from . import distributed
@@ -188,7 +197,9 @@ def fix_distributed_cpu() -> bool:
 
 @_once('keypoint_converter_wholebody')
 def fix_keypoint_converter() -> bool:
-    """Upstream: mmpose 1.3.2's ``CocoWholeBodyDataset`` gives every instance
+    """Let ``KeypointConverter`` take COCO-WholeBody instances.
+
+    Upstream: mmpose 1.3.2's ``CocoWholeBodyDataset`` gives every instance
     ``keypoints_3d=None``, and ``KeypointConverter`` reads ``keypoints_3d``
     whenever the key is present (``None.shape``: ``AttributeError``), so every
     mixture that maps COCO-WholeBody onto another keypoint set fails on its first
@@ -221,7 +232,9 @@ def _mmdeploy_present() -> bool:
 
 @_once('mmdeploy_codec_dispatch')
 def fix_mmdeploy_codecs() -> bool:
-    """Upstream: MMDeploy 1.3.1's mmpose codebase knows codecs by type string, so
+    """Teach MMDeploy's mmpose codebase our codec.
+
+    Upstream: MMDeploy 1.3.1's mmpose codebase knows codecs by type string, so
     ``deploy.py --dump-info`` raises ``Unsupported codecs type: RTMSimCCLabel`` and its
     backend model (visualisation, ``test.py``) decodes only the x logits. See
     :mod:`rtmpose_plugin.compat.mmdeploy` (1)."""
@@ -233,7 +246,9 @@ def fix_mmdeploy_codecs() -> bool:
 
 @_once('mmdeploy_openvino_without_mo')
 def fix_mmdeploy_openvino() -> bool:
-    """Upstream: MMDeploy 1.3.1 converts to OpenVINO with ``mo`` and runs it with
+    """Run MMDeploy's OpenVINO route on today's ``openvino``.
+
+    Upstream: MMDeploy 1.3.1 converts to OpenVINO with ``mo`` and runs it with
     ``openvino.inference_engine``, both removed from ``openvino``. See
     :mod:`rtmpose_plugin.compat.mmdeploy` (2). Skipped where both are present."""
     if not _mmdeploy_present():
@@ -244,7 +259,9 @@ def fix_mmdeploy_openvino() -> bool:
 
 @_once('mmdeploy_ncnn_without_onnx2ncnn')
 def fix_mmdeploy_ncnn() -> bool:
-    """Upstream: MMDeploy 1.3.1 converts to ncnn with its compiled
+    """Run MMDeploy's ncnn route without its compiled converter.
+
+    Upstream: MMDeploy 1.3.1 converts to ncnn with its compiled
     ``mmdeploy_onnx2ncnn``, which its pip package lacks (``PermissionError: ''``). See
     :mod:`rtmpose_plugin.compat.mmdeploy` (3). Skipped where the binary is present."""
     if not _mmdeploy_present():

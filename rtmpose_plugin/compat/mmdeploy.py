@@ -1,4 +1,6 @@
-"""MMDeploy 1.3.1 on today's stack, for MMDeploy's own scripts (``tools/deploy.py``,
+"""MMDeploy 1.3.1 on today's stack.
+
+MMDeploy 1.3.1 on today's stack, for MMDeploy's own scripts (``tools/deploy.py``,
 ``tools/test.py``, ``tools/profiler.py``) as well as ours.
 
 Three upstream problems, each fixed here only where it is present:
@@ -39,8 +41,11 @@ MMDEPLOY_CODECS = ('SimCCLabel', 'MSRAHeatmap', 'UDPHeatmap', 'MegviiHeatmap',
 
 
 def mmpose_codec(codec_cfg):
-    """A codec config as MMDeploy knows it: one of mmpose's types unchanged, a registered
-    codec that names its mmpose equivalent (``mmpose_equivalent()``) as that one."""
+    """A codec config as MMDeploy knows it.
+
+    One of mmpose's types unchanged, a registered codec that names its mmpose equivalent
+    (``mmpose_equivalent()``) as that one.
+    """
     if isinstance(codec_cfg, (list, tuple)):
         return type(codec_cfg)(mmpose_codec(c) for c in codec_cfg)
     if not hasattr(codec_cfg, 'get') or codec_cfg.get('type') in MMDEPLOY_CODECS:
@@ -55,8 +60,11 @@ def mmpose_codec(codec_cfg):
 
 
 def with_mmpose_codec(model_cfg):
-    """The model config with a codec (and head decoder) MMDeploy knows: the config itself
-    where it has one already, else a copy with the codec shown as its mmpose equivalent."""
+    """The model config with a codec (and head decoder) MMDeploy knows.
+
+    The config itself where it has one already, else a copy with the codec shown as its
+    mmpose equivalent.
+    """
     codec = model_cfg.get('codec')
     decoder = ((model_cfg.get('model') or {}).get('head') or {}).get('decoder')
     shown_codec = mmpose_codec(codec) if codec is not None else None
@@ -108,9 +116,11 @@ def model_optimizer_present() -> bool:
 def openvino_from_onnx(onnx_model, output_file_prefix: str,
                        input_info: Dict[str, Sequence[int]], output_names: Sequence[str],
                        mo_options=None) -> str:
-    """MMDeploy's ``from_onnx`` (same arguments) by ``openvino.convert_model``: the IR
-    ``<work dir>/<onnx name>.xml`` with the given input shapes and outputs. The Model
-    Optimizer options MMDeploy passes (``--mean_values``...) are not supported."""
+    """MMDeploy's ``from_onnx`` (same arguments) by ``openvino.convert_model``.
+
+    The IR ``<work dir>/<onnx name>.xml`` with the given input shapes and outputs. The Model
+    Optimizer options MMDeploy passes (``--mean_values``...) are not supported.
+    """
     import onnx
     import openvino as ov
     if mo_options is not None and mo_options.get_options().strip():
@@ -137,7 +147,9 @@ def _openvino_wrapper():
     from mmdeploy.backend.base import BaseWrapper
 
     class OpenVINOWrapper(BaseWrapper):
-        """MMDeploy's ``openvino`` wrapper on ``openvino.Core`` (float32 inference, as the
+        """MMDeploy's ``openvino`` wrapper on ``openvino.Core``.
+
+        MMDeploy's ``openvino`` wrapper on ``openvino.Core`` (float32 inference, as the
         Model Optimizer's IR ran): inputs and outputs torch tensors by name."""
 
         def __init__(self, ir_model_file: str, output_names: Optional[Sequence[str]] = None,
@@ -208,7 +220,9 @@ def rename_ncnn_blobs(param_path: str, renames: Dict[str, str]) -> None:
 
 
 def standard_onnx(model):
-    """MMDeploy's ncnn export with its custom ops as standard ONNX, which pnnx reads
+    """MMDeploy's ncnn export with its custom ops rewritten as standard ONNX.
+
+    MMDeploy's ncnn export with its custom ops as standard ONNX, which pnnx reads
     (``mmdeploy_onnx2ncnn`` maps them itself): ``mmdeploy::AdaptiveAvgPool2d`` to an
     output of 1x1 (CSPNeXt's channel attention) is ``GlobalAveragePool``, and a
     ``Gemm`` (MMDeploy's ncnn ``linear`` over (B, K, C) tokens, beyond ONNX's rank 2)
@@ -265,9 +279,11 @@ def _gemm_as_matmul(model, node, consts):
 
 
 def ncnn_from_onnx(onnx_model, output_file_prefix: str, fp16: bool = False) -> List[str]:
-    """MMDeploy's ncnn ``from_onnx`` (same arguments) by pnnx: ``<prefix>.param`` and
-    ``<prefix>.bin``, the ONNX model's static input shape, blobs named as its inputs and
-    outputs (``input``, ``simcc_x``, ``simcc_y``)."""
+    """MMDeploy's ncnn ``from_onnx`` (same arguments) by pnnx.
+
+    ``<prefix>.param`` and ``<prefix>.bin``, the ONNX model's static input shape, blobs
+    named as its inputs and outputs (``input``, ``simcc_x``, ``simcc_y``).
+    """
     import onnx
     exe = pnnx_path()
     if exe is None:

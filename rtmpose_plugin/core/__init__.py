@@ -1,5 +1,4 @@
-"""The numeric core: pure NumPy / tensor functions shared by training,
-evaluation and deployment.
+"""The numeric core: pure NumPy / tensor functions shared by training, evaluation and deployment.
 
 Only NumPy and OpenCV are imported here; the tensor functions (``flip``,
 ``simcc_tensor``, ``accuracy``) import torch and are imported by module.

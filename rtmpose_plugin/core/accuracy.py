@@ -17,7 +17,9 @@ def simcc_locations(simcc_x: torch.Tensor, simcc_y: torch.Tensor) -> torch.Tenso
 
 def simcc_pck_accuracy(pred: tuple, target: tuple, split_ratio: float, mask: torch.Tensor,
                        thr: float = 0.05) -> torch.Tensor:
-    """Mean PCK@thr over keypoints that have a valid target, as mmpose's
+    """Mean PCK over keypoints with a valid target, as mmpose computes it.
+
+    Mean PCK@thr over keypoints that have a valid target, as mmpose's
     ``simcc_pck_accuracy`` computes it (x distances divided by the input height
     and y by the width, the normalisation mmpose uses).
 

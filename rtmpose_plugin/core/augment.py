@@ -26,9 +26,12 @@ def box_blur(image: np.ndarray, kernel: int) -> np.ndarray:
 
 
 def median_blur(image: np.ndarray, kernel: int) -> np.ndarray:
-    """Median filter; OpenCV supports kernels > 5 only for uint8, so other
-    dtypes use 5 at most. (albumentations converts other dtypes to uint8 instead;
-    the recipe's images are uint8, where both are OpenCV's median.)"""
+    """Median filter.
+
+    OpenCV supports kernels > 5 only for uint8, so other dtypes use 5 at most.
+    (albumentations converts other dtypes to uint8 instead; the recipe's images are uint8,
+    where both are OpenCV's median.)
+    """
     if image.dtype != np.uint8:
         kernel = min(kernel, 5)
         image = image.astype(np.float32)
@@ -74,7 +77,9 @@ def fill_holes(image: np.ndarray, holes: np.ndarray, fill: float = 0) -> np.ndar
 def cutout(image: np.ndarray, rng: np.random.Generator, num_holes: Tuple[int, int] = (1, 1),
            height_range: Tuple[float, float] = (0.2, 0.4),
            width_range: Tuple[float, float] = (0.2, 0.4), fill: float = 0) -> np.ndarray:
-    """Set ``num_holes`` random rectangles to ``fill`` (a copy of the image):
-    :func:`sample_holes` then :func:`fill_holes`."""
+    """Set ``num_holes`` random rectangles to ``fill`` (a copy of the image).
+
+    :func:`sample_holes` then :func:`fill_holes`.
+    """
     return fill_holes(image, sample_holes(rng, image.shape, num_holes, height_range,
                                           width_range), fill)

@@ -1,4 +1,5 @@
-"""The One-Euro filter (Casiez, Roussel and Vogel, CHI 2012) for keypoint smoothing:
+"""The One-Euro filter (Casiez, Roussel and Vogel, CHI 2012) for keypoint smoothing.
+
 a low-pass filter whose cutoff rises with speed, so slow jitter is smoothed and fast
 motion lags little. Vectorised over any array shape (tracks x keypoints x coordinates).
 """
@@ -22,7 +23,9 @@ def _alpha(cutoff: np.ndarray, dt: float) -> np.ndarray:
 
 
 class OneEuroFilter:
-    """Args:
+    """The One-Euro filter over arrays of any shape.
+
+    Args:
         min_cutoff: Cutoff (Hz) at rest; lower smooths more.
         beta: Cutoff increase per unit of speed; higher lags less.
         d_cutoff: Cutoff (Hz) of the speed estimate.

@@ -14,7 +14,9 @@ import numpy as np
 
 def normalize(images_bgr: np.ndarray, mean: Sequence[float], std: Sequence[float],
               to_rgb: bool) -> np.ndarray:
-    """(B, h, w, 3) uint8 BGR -> (B, 3, h, w) float32 ``(x - mean) / std``, channels
+    """Crops to network input: (B, h, w, 3) uint8 BGR -> (B, 3, h, w) float32.
+
+    (B, h, w, 3) uint8 BGR -> (B, 3, h, w) float32 ``(x - mean) / std``, channels
     reversed first when ``to_rgb``.
 
     Transposed while still uint8 and normalised in place, which is several times faster
@@ -33,7 +35,9 @@ def normalize(images_bgr: np.ndarray, mean: Sequence[float], std: Sequence[float
 
 def letterbox(image: np.ndarray, size: Tuple[int, int], pad_value: float = 114.0,
               keep_ratio: bool = True) -> Tuple[np.ndarray, Tuple[float, float]]:
-    """Resize an (h, w, 3) image into ``size`` (w, h), keeping its aspect ratio and
+    """Resize an image into ``size``, keeping its aspect ratio and padding.
+
+    Resize an (h, w, 3) image into ``size`` (w, h), keeping its aspect ratio and
     padding the right and bottom with ``pad_value`` (mmdet's ``Resize(keep_ratio=True)``
     + ``Pad``); without ``keep_ratio``, stretch it.
 

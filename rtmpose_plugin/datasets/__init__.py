@@ -1,4 +1,6 @@
-"""Our data transforms (registered into mmpose's ``TRANSFORMS`` when
+"""Our data transforms and the sample data.
+
+Our data transforms (registered into mmpose's ``TRANSFORMS`` when
 :mod:`.transforms` is imported) and the sample data (:mod:`.samples`).
 
 Importing the package alone imports neither, so the runtime can read sample crops

@@ -1,8 +1,10 @@
-"""The sample data (``../shared/data``), the one place that knows it: where it is, its
-folders laid out as each real dataset is (so that a config runs unmodified but for
-``--data-root``; images symlinked), the annotated people as model crops (INT8
-calibration, accuracy checks), and smoke training on the COCO samples (the demo's and
-the tests' model)."""
+"""The sample data (``../shared/data``), the one place that knows it.
+
+Where it is, its folders laid out as each real dataset is (so that a config runs
+unmodified but for ``--data-root``; images symlinked), the annotated people as model
+crops (INT8 calibration, accuracy checks), and smoke training on the COCO samples (the
+demo's and the tests' model).
+"""
 from __future__ import annotations
 
 import glob
@@ -18,7 +20,9 @@ import numpy as np
 SMOKE_CONFIG = 'rtmpose-t_1xb4-120e_coco-sample-256x192.py'
 
 def default_data_root() -> str:
-    """``RTMPOSE_SHARED_DATA``, else ``../shared/data`` from the working directory
+    """The sample data folder.
+
+    ``RTMPOSE_SHARED_DATA``, else ``../shared/data`` from the working directory
     (the checkout's root, where ``make demo`` runs), else ``./shared/data``."""
     if os.environ.get('RTMPOSE_SHARED_DATA'):
         return os.environ['RTMPOSE_SHARED_DATA']
@@ -70,8 +74,11 @@ def _copy(src: str, dst: str) -> None:
 
 
 def mpii_headboxes(ann_file: str, out_file: str) -> None:
-    """A ``mpii_gt_val.mat`` for the sample: each head box spans upper neck (8) to
-    head top (9), as MPII's head rectangles do. (N annotations -> (2, 2, N).)"""
+    """A ``mpii_gt_val.mat`` for the sample.
+
+    Each head box spans upper neck (8) to head top (9), as MPII's head rectangles do. (N
+    annotations -> (2, 2, N).)
+    """
     from scipy.io import savemat
     anns = json.load(open(ann_file))
     boxes = np.zeros((2, 2, len(anns)))
@@ -85,7 +92,9 @@ def mpii_headboxes(ann_file: str, out_file: str) -> None:
 
 
 def make_layout(family: str, root: str, samples: str) -> str:
-    """Build the folder tree ``family``'s config expects under ``root`` from the
+    """Build the folder tree a family's config expects from the sample folder.
+
+    Build the folder tree ``family``'s config expects under ``root`` from the
     sample folder ``samples``; returns the path to pass as ``--data-root``."""
 
     def shared(*parts: str) -> str:
@@ -158,7 +167,9 @@ SAMPLE_ANNOTATIONS = dict(coco='test_coco.json', aic='test_aic.json',
 
 
 def sample_people(samples: str, folder: str, input_size: Sequence[int]):
-    """(crop, centre, scale, image id) of each annotated person (with keypoints) in the
+    """The annotated people of one sample folder, cropped.
+
+    (crop, centre, scale, image id) of each annotated person (with keypoints) in the
     sample ``folder`` under ``samples``; nothing where its annotation file is missing."""
     import cv2
 
@@ -178,7 +189,9 @@ def sample_people(samples: str, folder: str, input_size: Sequence[int]):
 
 def calibration_crops(samples: str, input_size: Sequence[int], limit: int = 32,
                       folders: Sequence[str] = ('coco', 'aic')) -> np.ndarray:
-    """(N, h, w, 3) uint8 person crops of the annotated people (with keypoints) in the
+    """Person crops of the sample folders, for INT8 calibration and parity checks.
+
+    (N, h, w, 3) uint8 person crops of the annotated people (with keypoints) in the
     sample ``folders`` under ``samples``, for INT8 calibration and parity checks."""
     crops = [person[0] for folder in folders
              for person in sample_people(samples, folder, input_size)]

@@ -1,4 +1,6 @@
-"""The recipe's image augmentations as mmpose transforms (thin classes over
+"""The recipe's image augmentations as mmpose transforms.
+
+The recipe's image augmentations as mmpose transforms (thin classes over
 :mod:`rtmpose_plugin.core.augment`), registered in mmpose's ``TRANSFORMS``.
 
 Randomness comes from NumPy's global generator, which mmengine seeds per worker.

@@ -34,8 +34,11 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Optional[Sequence[str]] = None) -> Dict[str, str]:
-    """Export as the arguments say; returns the paths written. A backend or precision
-    that cannot be had is a usage error (exit 2) naming what can."""
+    """Export as the arguments say.
+
+    Returns the paths written. A backend or precision that cannot be had is a usage error
+    (exit 2) naming what can.
+    """
     p = parser()
     args = p.parse_args(argv)
     from ..config import load_config

@@ -1,4 +1,6 @@
-"""The meta an exported model carries (:class:`rtmpose_plugin.runtime.meta.ModelMeta`)
+"""The meta an exported model carries, written into and read from model files.
+
+The meta an exported model carries (:class:`rtmpose_plugin.runtime.meta.ModelMeta`)
 written into, and read back from, model files with the backends' own packages (onnx,
 openvino); the runtime reads it from its sessions instead (:mod:`..runtime.backends`).
 """
@@ -14,8 +16,11 @@ from ..runtime.meta import (BUNDLED_DATASETS, META_KEY, RT_INFO_PATH, ModelMeta,
 
 
 def embed_meta(model_path: str, meta: ModelMeta) -> str:
-    """Write ``meta`` into a model file: ONNX ``metadata_props``, OpenVINO ``rt_info``,
-    else ``<stem>.meta.json`` beside it (ncnn, TensorRT). Returns the file written."""
+    """Write ``meta`` into a model file.
+
+    ONNX ``metadata_props``, OpenVINO ``rt_info``, else ``<stem>.meta.json`` beside it
+    (ncnn, TensorRT). Returns the file written.
+    """
     if model_path.endswith('.onnx'):
         import onnx
         model = onnx.load(model_path)
@@ -65,7 +70,8 @@ def write_sidecar(model_path: str, meta: ModelMeta) -> str:
 
 
 def write_keypoint_sets(path: str = '') -> str:
-    """(Re)write the runtime's bundled keypoint sets from mmpose's dataset meta:
+    """(Re)write the runtime's bundled keypoint sets from mmpose's dataset meta.
+
     ``python -c "from rtmpose_plugin.deploy.embed import write_keypoint_sets as w; w()"``.
     """
     from dataclasses import asdict

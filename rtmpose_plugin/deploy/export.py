@@ -1,4 +1,6 @@
-"""One step from (model config, checkpoint, backend) to a backend model plus the meta
+"""From (model config, checkpoint, backend) to an MMDeploy SDK folder.
+
+One step from (model config, checkpoint, backend) to a backend model plus the meta
 files MMDeploy's SDK reads (``deploy.json``, ``pipeline.json``, ``detail.json``).
 
 Backends and precisions:
@@ -48,7 +50,9 @@ DEPLOY_CONFIG_SIZES = ('256x192', '256x256', '384x288')
 
 def deploy_config_name(backend: str, precision: str, input_size: Sequence[int],
                        decode_in_graph: bool = False) -> str:
-    """Our deploy config (``configs/deploy/``) for a backend, precision and model input
+    """Our deploy config for a backend, precision and input size.
+
+    Our deploy config (``configs/deploy/``) for a backend, precision and model input
     size (w, h): the shapes in it are the model's.
 
     Raises:
@@ -76,7 +80,9 @@ def deploy_config_name(backend: str, precision: str, input_size: Sequence[int],
 
 def quantize_int8(onnx_fp32: str, out: str, crops: np.ndarray,
                   meta: Optional[ModelMeta] = None) -> str:
-    """ONNX Runtime static INT8 quantization (QDQ, per-channel weights) calibrated on
+    """ONNX Runtime static INT8 quantization, calibrated on crops.
+
+    ONNX Runtime static INT8 quantization (QDQ, per-channel weights) calibrated on
     crops, normalised as the model's meta says (read from the file by default); the
     meta is embedded in the quantized file too."""
     from onnxruntime.quantization import (CalibrationDataReader, QuantFormat, QuantType,
@@ -116,8 +122,10 @@ def quantize_int8(onnx_fp32: str, out: str, crops: np.ndarray,
 
 
 def to_fp16(onnx_fp32: str, out: str, meta: Optional[ModelMeta] = None) -> str:
-    """Float16 weights and compute; float32 inputs and outputs; the meta kept (or
-    ``meta`` embedded)."""
+    """Float16 weights and compute.
+
+    Float32 inputs and outputs; the meta kept (or ``meta`` embedded).
+    """
     import onnx
     from onnxconverter_common import float16
     model = float16.convert_float_to_float16(onnx.load(onnx_fp32), keep_io_types=True)
@@ -265,7 +273,9 @@ def deploy(model_config, checkpoint: str, work_dir: str, backend: str = 'onnxrun
            precision: str = 'fp32', decode_in_graph: bool = False,
            calibration: Optional[np.ndarray] = None,
            deploy_config: Optional[str] = None, batch: Optional[int] = None) -> Dict[str, str]:
-    """Export a pose model to a backend as an MMDeploy SDK folder (the model file and
+    """Export a pose model to a backend as an MMDeploy SDK folder.
+
+    Export a pose model to a backend as an MMDeploy SDK folder (the model file and
     MMDeploy SDK's ``deploy.json``, ``pipeline.json``, ``detail.json``), the model's
     meta embedded in each model file; returns the paths it wrote.
 
@@ -309,7 +319,9 @@ def deploy(model_config, checkpoint: str, work_dir: str, backend: str = 'onnxrun
 
 def write_sdk_info(deploy_cfg, model_cfg, work_dir: str, checkpoint: Optional[str],
                    model_file: str) -> Dict[str, str]:
-    """MMDeploy SDK's ``deploy.json``, ``pipeline.json``, ``detail.json`` for the model,
+    """Write MMDeploy SDK's ``deploy.json``, ``pipeline.json`` and ``detail.json``.
+
+    MMDeploy SDK's ``deploy.json``, ``pipeline.json``, ``detail.json`` for the model,
     made by MMDeploy's own functions, ``deploy.json`` naming ``model_file`` (the
     precision's file, as MMDeploy names its own backend file) before it is written."""
     import mmengine
@@ -333,7 +345,9 @@ DETECTOR_DEPLOY_CONFIG = 'detection_onnxruntime_dynamic.py'
 
 def deploy_detector(config, checkpoint: Optional[str], work_dir: str,
                     size: int) -> Dict[str, str]:
-    """An RTMDet config exported by MMDeploy ``torch2onnx`` (NMS in the graph) as an SDK
+    """Export an RTMDet config as an SDK folder.
+
+    An RTMDet config exported by MMDeploy ``torch2onnx`` (NMS in the graph) as an SDK
     folder, its meta embedded in ``end2end.onnx``. ``checkpoint`` None keeps the initial
     weights. Returns the paths written (``model``: the ONNX file)."""
     from mmdeploy.apis import torch2onnx

@@ -1,4 +1,6 @@
-"""Export through MMDeploy to ONNX (the graph outputs SimCC logits; the runtime decodes
+"""Export through MMDeploy to ONNX.
+
+Export through MMDeploy to ONNX (the graph outputs SimCC logits; the runtime decodes
 them with :func:`rtmpose_plugin.core.decode_simcc`, the function training uses)."""
 from __future__ import annotations
 

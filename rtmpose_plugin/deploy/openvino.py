@@ -1,4 +1,6 @@
-"""OpenVINO: our MMDeploy ONNX export converted by OpenVINO's own converter, run in
+"""OpenVINO: our ONNX export converted to an IR, in f32, bf16 or INT8.
+
+OpenVINO: our MMDeploy ONNX export converted by OpenVINO's own converter, run in
 f32, bf16 or INT8 (NNCF post-training quantization calibrated on person crops).
 
 MMDeploy's own OpenVINO route (its scripts) runs on the stand-ins of

@@ -1,4 +1,6 @@
-"""MMDeploy rewriters for our head and GAU (MMDeploy's own are keyed by the names of
+"""MMDeploy rewriters for our head and GAU.
+
+MMDeploy rewriters for our head and GAU (MMDeploy's own are keyed by the names of
 mmpose's classes, so they never apply to ours).
 
 - every backend: with ``codebase_config.export_postprocess=True`` the head returns

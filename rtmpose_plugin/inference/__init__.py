@@ -1,6 +1,9 @@
-"""The real-time pipeline: detector + RTMPose with frame-skip detection, pose NMS,
-tracking and One-Euro smoothing, over images, folders, videos and cameras; opening
-models by name, file, SDK folder or config (:mod:`.opener`)."""
+"""The real-time pipeline.
+
+Detector + RTMPose with frame-skip detection, pose NMS, tracking and One-Euro smoothing,
+over images, folders, videos and cameras; opening models by name, file, SDK folder or
+config (:mod:`.opener`).
+"""
 from .drawing import draw
 from .opener import open_detector, open_pose_model
 from .pipeline import (FrameResult, PoseInstance, PosePipeline, boxes_from_poses, clip_boxes,

@@ -1,4 +1,6 @@
-"""The options of ``rtmpose pose`` / ``tools/pose.py`` (pose estimation over images,
+"""The options of ``rtmpose pose`` and the one opener of its models.
+
+The options of ``rtmpose pose`` / ``tools/pose.py`` (pose estimation over images,
 folders, videos or a camera), and the one opener of models that it and the API use;
 the command itself is :func:`rtmpose_plugin.console.pose_main`.
 
@@ -44,7 +46,9 @@ def backend_names() -> Tuple[str, ...]:
 
 
 def check_flags(backend: str, precision: str) -> None:
-    """What ``--backend`` and ``--precision`` say checked alone, before a model is
+    """Check ``--backend`` and ``--precision`` alone, before a model is located.
+
+    What ``--backend`` and ``--precision`` say checked alone, before a model is
     located (a name may mean a download): a known backend that has the precision.
 
     Raises:
@@ -57,12 +61,13 @@ def check_flags(backend: str, precision: str) -> None:
 
 def choose_backend(backend: str, precision: str, calibration: Optional[str] = None,
                    model='', device: str = 'cpu') -> Choice:
-    """The backend and precision from the command line's choices; ``auto`` picks the
-    fastest this CPU supports (or ONNX Runtime on a CUDA device), a model file of one
-    backend's own kind picks that backend. ``model``: a
-    :class:`~rtmpose_plugin.inference.opener.Located` (its file's kind is read, nothing
-    is looked up again), a path, or '' for none. Nothing is opened: an INT8 OpenVINO IR
-    runs as INT8 whatever is chosen, and the opener says so.
+    """The backend and precision from the command line's choices.
+
+    ``auto`` picks the fastest this CPU supports (or ONNX Runtime on a CUDA device), a model
+    file of one backend's own kind picks that backend. ``model``: a
+    :class:`~rtmpose_plugin.inference.opener.Located` (its file's kind is read, nothing is
+    looked up again), a path, or '' for none. Nothing is opened: an INT8 OpenVINO IR runs as
+    INT8 whatever is chosen, and the opener says so.
 
     Raises:
         ValueError: an unknown backend, a precision the backend does not have, or int8
@@ -122,12 +127,14 @@ def open_models(pose: str, det: Optional[str] = None, backend='auto',
                 pose_checkpoint: Optional[str] = None, det_checkpoint: Optional[str] = None,
                 keypoints: Optional[str] = None, calibration: Optional[str] = None,
                 det_size: Optional[int] = None, log=None):
-    """(pose model, detector or None, backend, precision): the one opener of the CLI
-    and the API. ``pose``: what ``--pose`` takes, or where it was located
+    """(pose model, detector or None, backend, precision): the one opener of the CLI and the API.
+
+    ``pose``: what ``--pose`` takes, or where it was located
     (:class:`~rtmpose_plugin.inference.opener.Located`). ``backend`` / ``precision``
     ``auto`` pick as :func:`choose_backend` does (``backend`` may be its :class:`Choice`,
-    made by a caller with ``pose`` located), said in one line once the model is open;
-    the detector follows on the same backend."""
+    made by a caller with ``pose`` located), said in one line once the model is open; the
+    detector follows on the same backend.
+    """
     from ..runtime.cpu import capabilities_allow
     from .opener import Located, locate_model, open_model, resolve_model, runs_files
     log = log or logger

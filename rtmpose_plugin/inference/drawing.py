@@ -1,5 +1,4 @@
-"""Drawing a frame's result: boxes with track IDs, each keypoint set's own skeleton and
-colours."""
+"""Drawing a frame's result: boxes with track IDs, each keypoint set's own skeleton and colours."""
 from __future__ import annotations
 
 import cv2
@@ -11,7 +10,9 @@ from .pipeline import FrameResult
 
 def draw(image: np.ndarray, result: FrameResult, keypoints: KeypointSet,
          kpt_thr: float = 0.3, boxes: bool = True) -> np.ndarray:
-    """Boxes with track IDs (unless ``boxes`` is False), then the keypoint set's skeleton
+    """Draw boxes, track IDs, the skeleton and keypoints on a BGR image.
+
+    Boxes with track IDs (unless ``boxes`` is False), then the keypoint set's skeleton
     and keypoints over ``kpt_thr`` in its own colours (mmpose's, RGB, drawn on the BGR
     image)."""
     out = image.copy()

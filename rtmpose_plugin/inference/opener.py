@@ -1,9 +1,11 @@
-"""The model opener: what ``--pose`` / ``--det`` name, resolved once into a
-:class:`ModelSpec` (model file, SDK folder, backend, precision), then opened as a
+"""The model opener.
+
+What ``--pose`` / ``--det`` name, resolved once into a :class:`ModelSpec` (model file,
+SDK folder, backend, precision), then opened as a
 :class:`~rtmpose_plugin.runtime.PoseModel` or :class:`~rtmpose_plugin.runtime.Detector`
-on one session of the backend table (:mod:`rtmpose_plugin.runtime.backends`), whose
-meta is read from that session. The one place for the pipeline, the CLI, the API, the
-demo and the benchmarks.
+on one session of the backend table (:mod:`rtmpose_plugin.runtime.backends`), whose meta
+is read from that session. The one place for the pipeline, the CLI, the API, the demo
+and the benchmarks.
 
 What ``--pose`` and ``--det`` accept (:func:`open_pose_model`, :func:`open_detector`):
 
@@ -68,7 +70,9 @@ _cached = hub.make_once
 
 def export_cached(config: str, checkpoint: str, task: str = 'pose',
                   det_size: int = 640) -> str:
-    """The SDK folder of a config + checkpoint, exported once (ONNX Runtime fp32) into the
+    """The SDK folder of a config and checkpoint, exported once into the cache.
+
+    The SDK folder of a config + checkpoint, exported once (ONNX Runtime fp32) into the
     cache, keyed by the checkpoint's and the resolved config's content."""
     from ..config import find_config
     from ..deploy import export as exp
@@ -105,8 +109,10 @@ def training_stack_missing() -> list:
 
 def _locate_name(name: str, checkpoint: Optional[str], task: str,
                  det_size: int) -> Tuple[str, str, Optional[str]]:
-    """(model file, SDK folder, keypoint set) of a model name: its published zip, or
-    its checkpoint exported (with the training stack)."""
+    """(model file, SDK folder, keypoint set) of a model name.
+
+    Its published zip, or its checkpoint exported (with the training stack).
+    """
     if (name in DETECTOR_SIZES) != (task == 'detection'):
         raise ModelError(f'{name!r} is a {"detector" if name in DETECTOR_SIZES else "pose"}'
                          f' model name, given as the {task} model')
@@ -135,8 +141,10 @@ def _locate_name(name: str, checkpoint: Optional[str], task: str,
 # ---------------------------------------------------------------- locating a model
 
 class Located(NamedTuple):
-    """Where a ``--pose`` / ``--det`` led: found once, then passed on, never looked up
-    again (the backend choice reads its file's kind, the resolver takes it as it is).
+    """Where a ``--pose`` / ``--det`` led.
+
+    Found once, then passed on, never looked up again (the backend choice reads its file's
+    kind, the resolver takes it as it is).
 
     Attributes:
         file: the model file.
@@ -247,7 +255,9 @@ class ModelSpec:
 
 
 def runs_files(backend: str) -> bool:
-    """Whether ``backend`` (or ``auto``) runs a located model file (PyTorch runs a
+    """Whether a backend runs a located model file.
+
+    Whether ``backend`` (or ``auto``) runs a located model file (PyTorch runs a
     config with its checkpoint instead)."""
     return backend == 'auto' or bool(BACKENDS[backend].files)
 
@@ -256,7 +266,9 @@ def resolve_model(spec: Union[str, Located], checkpoint: Optional[str] = None, t
                   backend: str = 'auto', precision: Optional[str] = None,
                   device: str = 'cpu', keypoints: Optional[str] = None,
                   size: Optional[int] = None) -> ModelSpec:
-    """``spec`` (see the module note, or a :class:`Located` already) located and checked
+    """Locate ``spec`` and check it against the backend table.
+
+    ``spec`` (see the module note, or a :class:`Located` already) located and checked
     against the backend table.
 
     Raises:
@@ -290,7 +302,9 @@ def resolve_model(spec: Union[str, Located], checkpoint: Optional[str] = None, t
 # ---------------------------------------------------------------- opening
 
 def check_calibration(precision: Optional[str], calibration: bool) -> None:
-    """Raises ValueError where INT8 is to be made without calibration data (an INT8 IR,
+    """Refuse to make INT8 without calibration data.
+
+    Raises ValueError where INT8 is to be made without calibration data (an INT8 IR,
     made already, needs none)."""
     if precision == 'int8' and not calibration:
         raise ValueError('int8 needs calibration data: --calibration DATA (a folder laid '
@@ -300,8 +314,11 @@ def check_calibration(precision: Optional[str], calibration: bool) -> None:
 def open_model(spec: ModelSpec, threads: int = 0,
                calibration: Optional[Callable[[Sequence[int]], np.ndarray]] = None,
                calibration_id: str = ''):
-    """The :class:`PoseModel` or :class:`Detector` of a resolved spec: one session, its
-    meta read from it (an ONNX file converted first where its precision asks for it)."""
+    """The :class:`PoseModel` or :class:`Detector` of a resolved spec.
+
+    One session, its meta read from it (an ONNX file converted first where its precision
+    asks for it).
+    """
     model_file = spec.file
     if spec.converted:
         check_calibration(spec.precision, calibration is not None)
@@ -330,7 +347,9 @@ def _sized(meta: ModelMeta, size: Optional[int]) -> ModelMeta:
 
 
 def _file_meta(spec: ModelSpec) -> ModelMeta:
-    """A pose model's meta before it is opened, for its conversion (read with the onnx
+    """A pose model's meta read from its file, for its conversion.
+
+    A pose model's meta before it is opened, for its conversion (read with the onnx
     package, which a conversion needs anyway)."""
     from ..deploy.embed import file_meta
     shape = None
@@ -344,7 +363,9 @@ def _file_meta(spec: ModelSpec) -> ModelMeta:
 
 def _convert(spec: ModelSpec, calibration: Optional[Callable[[Sequence[int]], np.ndarray]],
              calibration_id: str) -> str:
-    """A converted copy of an ONNX pose model (ORT fp16 / INT8, OpenVINO INT8 IR), made
+    """A converted copy of an ONNX pose model, made once into the cache.
+
+    A converted copy of an ONNX pose model (ORT fp16 / INT8, OpenVINO INT8 IR), made
     once into the cache, keyed by the ONNX file's content and how it is converted; the
     meta (a named keypoint set included) embedded in it."""
     from ..deploy import export as exp
@@ -400,9 +421,11 @@ def open_pose_model(spec: str, checkpoint: Optional[str] = None, backend: str = 
 def open_detector(spec: str, checkpoint: Optional[str] = None, backend: str = 'onnxruntime',
                   precision: str = 'fp32', device: str = 'cpu', threads: int = 0,
                   size: Optional[int] = None) -> Detector:
-    """An RTMDet for the pipeline: ``spec`` as for :func:`open_pose_model`; ONNX Runtime
-    (fp32) or OpenVINO (``fp32`` / ``bf16``). ``size``: the letterbox size, where the
-    model does not say it (a bare ONNX file) or to override it."""
+    """An RTMDet for the pipeline: ``spec`` as for :func:`open_pose_model`.
+
+    ONNX Runtime (fp32) or OpenVINO (``fp32`` / ``bf16``). ``size``: the letterbox size,
+    where the model does not say it (a bare ONNX file) or to override it.
+    """
     if backend not in ('onnxruntime', 'openvino'):
         raise ValueError(f'the detector runs on onnxruntime or openvino, not {backend}')
     return open_model(resolve_model(spec, checkpoint, 'detection', backend, precision, device,

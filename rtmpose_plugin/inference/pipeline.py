@@ -1,6 +1,8 @@
-"""The top-down real-time pipeline of RTMPose: detect every K frames, between them
-derive each person's box from its previous pose, estimate all crops of a frame in one
-batched forward, drop duplicate poses by OKS, track and smooth.
+"""The top-down real-time pipeline of RTMPose.
+
+Detect every K frames, between them derive each person's box from its previous pose,
+estimate all crops of a frame in one batched forward, drop duplicate poses by OKS, track
+and smooth.
 
 Note: N people, K keypoints; boxes (N, 4) are x1, y1, x2, y2 in image pixels.
 Models are any callables: a detector ``image -> (N, 5)`` boxes with scores, a pose
@@ -194,7 +196,9 @@ def clip_boxes(boxes: np.ndarray, width: int, height: int, min_size: float = 2.0
 
 def boxes_from_poses(keypoints: np.ndarray, scores: np.ndarray, thr: float,
                      scale: float = 1.25) -> np.ndarray:
-    """(N, 4) boxes around each pose's keypoints scoring over ``thr``, scaled about their
+    """Boxes around each pose's confident keypoints.
+
+    (N, 4) boxes around each pose's keypoints scoring over ``thr``, scaled about their
     centre (MMDeploy's PoseTracker); poses with fewer than 2 such keypoints give none."""
     boxes = []
     for kp, sc in zip(keypoints, scores):
@@ -221,7 +225,9 @@ def max_pairwise_iou(boxes: np.ndarray) -> float:
 
 
 class PosePipeline:
-    """Args:
+    """The top-down real-time pipeline over frames.
+
+    Args:
         pose_model: See the module note.
         detector: ``image -> (N, 5)`` x1 y1 x2 y2 score, real numbers; any other shape
             is refused (a ``ModelError`` showing it); may be None when boxes are always
@@ -300,8 +306,11 @@ class PosePipeline:
         return {k: rules[k](k, v) for k, v in options.items()}
 
     def _estimate(self, image: np.ndarray, dets: np.ndarray) -> tuple:
-        """Keypoints in image pixels and scores of each box: cropped and run in batches
-        of at most ``max_batch``, so memory stays bounded however many boxes there are."""
+        """Keypoints in image pixels and scores of each box.
+
+        Cropped and run in batches of at most ``max_batch``, so memory stays bounded however
+        many boxes there are.
+        """
         size = self.pose_model.input_size
         xywh = np.concatenate([dets[:, :2], dets[:, 2:4] - dets[:, :2]], 1)
         kps, scores = [], []
@@ -375,8 +384,10 @@ class PosePipeline:
 
     def __call__(self, image: np.ndarray, boxes: Optional[np.ndarray] = None,
                  timestamp: Optional[float] = None) -> FrameResult:
-        """Poses in one frame. ``boxes``: (N, 4 or 5) to use instead of detection;
-        ``timestamp``: seconds, increasing (None: the frame index / ``fps``).
+        """Poses in one frame.
+
+        ``boxes``: (N, 4 or 5) to use instead of detection; ``timestamp``: seconds, increasing
+        (None: the frame index / ``fps``).
 
         Raises:
             InputError: a frame, boxes or timestamp it cannot take; nothing of the
@@ -386,7 +397,9 @@ class PosePipeline:
 
     def process_bgr(self, image: np.ndarray, boxes: Optional[np.ndarray] = None,
                     timestamp: Optional[float] = None) -> FrameResult:
-        """Poses in one frame already converted by :func:`to_bgr_uint8` (a caller that
+        """Poses in one frame already converted by :func:`to_bgr_uint8`.
+
+        Poses in one frame already converted by :func:`to_bgr_uint8` (a caller that
         keeps the converted frame, to draw on it, converts once); else as ``__call__``."""
         t0 = time.perf_counter()
         t = self._time(timestamp)

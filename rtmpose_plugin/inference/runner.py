@@ -1,5 +1,6 @@
-"""Run the pipeline over a frame source (:mod:`.sources`) and write as it goes: the
-writers of ``results.jsonl`` and the annotated output (drawn by :mod:`.drawing`).
+"""Run the pipeline over a frame source (:mod:`.sources`) and write as it goes.
+
+The writers of ``results.jsonl`` and the annotated output (drawn by :mod:`.drawing`).
 
 Each frame's result is appended to ``results.jsonl`` and flushed before the next frame is
 read, and annotated frames are written at once, so an interrupted run keeps everything
@@ -84,8 +85,10 @@ def check_out_dir(out_dir: str, source: Union[str, int, None] = None) -> None:
 
 
 class _Results:
-    """``results.jsonl``, opened at the first line written, so a run that fails before
-    its first frame leaves nothing in ``--out`` (an earlier run's file untouched)."""
+    """``results.jsonl``, opened at the first line written.
+
+    So a run that fails before its first frame leaves nothing in ``--out`` (an earlier run's
+    file untouched)."""
 
     def __init__(self, out_dir: str) -> None:
         self.out_dir, self.path, self.file = out_dir, osp.join(out_dir, RESULTS), None
@@ -110,9 +113,12 @@ class _Results:
 
 
 class _Stop:
-    """Ctrl-C and SIGTERM during a run: the first asks the loop to stop after the frame
-    in hand (its JSON line and video frame both written, or neither); any later one,
-    while the run shuts down, is ignored, so shutdown is never cut short."""
+    """Ctrl-C and SIGTERM during a run.
+
+    The first asks the loop to stop after the frame in hand (its JSON line and video frame
+    both written, or neither); any later one, while the run shuts down, is ignored, so
+    shutdown is never cut short.
+    """
 
     SIGNALS = ('SIGINT', 'SIGTERM')
 

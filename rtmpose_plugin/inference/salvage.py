@@ -1,4 +1,6 @@
-"""Frames of an MP4 / MOV cut before its index, as a partial download or an interrupted
+"""Frames of an MP4 / MOV cut before its index.
+
+Frames of an MP4 / MOV cut before its index, as a partial download or an interrupted
 recording leaves it.
 
 Many writers (cameras, OpenCV, FFmpeg without ``+faststart``) put the index, the
@@ -56,8 +58,11 @@ class Salvaged(NamedTuple):
 
 
 def _boxes(read, start: int, end: int) -> Iterator[Box]:
-    """Boxes between ``start`` and ``end``; ``read(offset, n)`` gives bytes. A box that
-    runs past ``end`` (a cut file) is given with its declared size."""
+    """Boxes between ``start`` and ``end``.
+
+    ``read(offset, n)`` gives bytes. A box that runs past ``end`` (a cut file) is given with
+    its declared size.
+    """
     pos = start
     while pos + 8 <= end:
         size, kind = struct.unpack('>I4s', read(pos, 8))
@@ -86,7 +91,9 @@ def top_level_boxes(path: str) -> List[Box]:
 
 
 def index_missing(path: str) -> bool:
-    """True for an ISO media file (MP4, MOV) with frames (``mdat``) but no whole index
+    """Whether an MP4 / MOV has frames but no whole index.
+
+    True for an ISO media file (MP4, MOV) with frames (``mdat``) but no whole index
     (``moov`` absent, or cut)."""
     try:
         boxes = {b.type: b for b in reversed(top_level_boxes(path))}
@@ -97,7 +104,9 @@ def index_missing(path: str) -> bool:
 
 
 def check_salvage(path: str, reference: Optional[str]) -> bool:
-    """Whether ``path`` was cut before its index, and if so that a reference is given
+    """Check whether a file was cut before its index and can be salvaged.
+
+    Whether ``path`` was cut before its index, and if so that a reference is given
     and can serve.
 
     Raises:
@@ -150,7 +159,9 @@ def _mpeg4_config(esds: bytes) -> bytes:
 
 
 def decoder_setup(reference: str) -> Tuple[str, bytes, int]:
-    """(codec, the bytes that set the decoder up, H.264 NAL length size) from the first
+    """The decoder setup of a complete MP4 / MOV's first video track.
+
+    (codec, the bytes that set the decoder up, H.264 NAL length size) from the first
     video track of a complete MP4 / MOV ``reference``.
 
     Raises:
@@ -215,7 +226,9 @@ _CHUNK = 1 << 20
 
 
 def _copy_h264(src, dst, start: int, end: int, length_size: int) -> Tuple[int, bool]:
-    """Copy the complete length-prefixed NAL units of ``src[start:end]`` to ``dst`` as
+    """Copy complete H.264 NAL units as Annex B.
+
+    Copy the complete length-prefixed NAL units of ``src[start:end]`` to ``dst`` as
     Annex B, one unit at a time (stopping at a cut unit or at anything that is not a NAL
     unit). Returns (bytes of ``src`` used, whether any unit was a picture slice)."""
     pos, picture = start, False
@@ -233,7 +246,9 @@ def _copy_h264(src, dst, start: int, end: int, length_size: int) -> Tuple[int, b
 
 
 def _copy_mpeg4(src, dst, start: int, end: int) -> int:
-    """Copy ``src[start:end]`` up to the start of its last frame (which may be cut) to
+    """Copy MPEG-4 Part 2 frames up to the last, possibly cut, one.
+
+    Copy ``src[start:end]`` up to the start of its last frame (which may be cut) to
     ``dst``, in chunks. Returns the bytes used."""
     last, pos, tail = -1, start, b''
     src.seek(start)
@@ -255,7 +270,9 @@ def _copy_mpeg4(src, dst, start: int, end: int) -> int:
 
 
 def salvage(path: str, reference: str, out_dir: str) -> Salvaged:
-    """Rewrite the frames of ``path`` (cut before its index) as an elementary stream in
+    """Rewrite a cut file's frames as an elementary stream.
+
+    Rewrite the frames of ``path`` (cut before its index) as an elementary stream in
     ``out_dir``, with the decoder setup of ``reference``; file to file, a unit or a
     chunk at a time, so a partial download of any size is never held in memory.
 

@@ -1,6 +1,8 @@
-"""Frame sources: images, folders of images, videos and cameras, as (name, image,
-timestamp, error) for each frame; an MP4 cut before its index is salvaged with a
-reference video (:mod:`.salvage`).
+"""Frame sources.
+
+Images, folders of images, videos and cameras, as (name, image, timestamp, error) for
+each frame; an MP4 cut before its index is salvaged with a reference video
+(:mod:`.salvage`).
 """
 from __future__ import annotations
 
@@ -91,7 +93,9 @@ def _read_image(path: str) -> Frame:
 def _iter_video(source: Union[str, int], stem: str, live: bool = False,
                 reference: Optional[str] = None,
                 video: Optional[dict] = None) -> Iterator[Frame]:
-    """Frames of a video file (timestamps from its frame rate) or a camera (``live``:
+    """Frames of a video file or a camera, with timestamps.
+
+    Frames of a video file (timestamps from its frame rate) or a camera (``live``:
     wall-clock timestamps, as a camera's reported rate is often 0 or nominal)."""
     video = {} if video is None else video
     cap = cv2.VideoCapture(source)

@@ -50,8 +50,10 @@ def _match_greedy(keypoints, prev, areas, prev_areas, sigmas, thr):
 
 
 class Tracker:
-    """Optimal (Hungarian) assignment of poses to tracks by OKS; greedy on the candidate
-    pairs for frames of more than :data:`HUNGARIAN_MAX_PAIRS` poses x tracks.
+    """Optimal (Hungarian) assignment of poses to tracks by OKS.
+
+    Greedy on the candidate pairs for frames of more than :data:`HUNGARIAN_MAX_PAIRS` poses
+    x tracks.
 
     Args:
         oks_thr: Minimum OKS for a pose to continue a track.
@@ -123,10 +125,11 @@ class Tracker:
 
 
 class MainTrack:
-    """One main person kept under one ID (0) across a stream: chosen when none is held,
-    as the largest box or the box nearest the image centre, then followed by its track
-    ID for as long as the tracker keeps it; a new main person is chosen only when that
-    track is gone.
+    """One main person kept under one ID (0) across a stream.
+
+    Chosen when none is held, as the largest box or the box nearest the image centre, then
+    followed by its track ID for as long as the tracker keeps it; a new main person is
+    chosen only when that track is gone.
 
     Works on the pipeline's :class:`~rtmpose_plugin.inference.FrameResult`; needs the
     pipeline's tracking on.
@@ -153,7 +156,9 @@ class MainTrack:
         return int(np.argmax(key))
 
     def select(self, frame, image_shape):
-        """``frame`` with only the main person, its track ID replaced by 0 (a copy; no
+        """The frame with only the main person.
+
+        ``frame`` with only the main person, its track ID replaced by 0 (a copy; no
         one when the frame has no one)."""
         import copy
         instances = frame.instances

@@ -1,5 +1,7 @@
-"""Running exported models with NumPy, OpenCV and a backend runtime only: no torch, mmcv,
-mmengine, mmpose, mmdet or mmdeploy is imported (``pip install rtmpose_plugin[runtime]``).
+"""Running exported models with NumPy, OpenCV and a backend runtime only.
+
+No torch, mmcv, mmengine, mmpose, mmdet or mmdeploy is imported (``pip install
+rtmpose_plugin[runtime]``).
 
 - :mod:`.sessions`: one session type per backend (ONNX Runtime, OpenVINO, ncnn,
   TensorRT; PyTorch through the training stack);

@@ -1,8 +1,9 @@
-"""The backends, one table: for each its name, the files it runs, its devices and
-precisions, how its session is made and how a model's meta is read from that session.
-:func:`open_session` is the only dispatch from a file to a session; a backend is added
-with one :func:`add_backend` (its exporter is one entry in
-:data:`rtmpose_plugin.deploy.export.EXPORTERS`).
+"""The backends, one table.
+
+For each its name, the files it runs, its devices and precisions, how its session is
+made and how a model's meta is read from that session. :func:`open_session` is the only
+dispatch from a file to a session; a backend is added with one :func:`add_backend` (its
+exporter is one entry in :data:`rtmpose_plugin.deploy.export.EXPORTERS`).
 
 ============  =========================  ==================  ===========================
 backend       file                       devices             precisions
@@ -144,9 +145,11 @@ def meta_of(session: Session) -> Optional[ModelMeta]:
 
 def read_meta(session, folder: Optional[str] = None, keypoints: Optional[str] = None,
               task: str = 'pose', size: Optional[int] = None) -> ModelMeta:
-    """The meta of an open model (a :class:`~.sessions.Session`): embedded
-    (:func:`meta_of`), else its SDK folder's, else assumed
-    from its input shape; see :func:`~.meta.resolve_meta`."""
+    """The meta of an open model (a :class:`~.sessions.Session`).
+
+    Embedded (:func:`meta_of`), else its SDK folder's, else assumed from its input shape;
+    see :func:`~.meta.resolve_meta`.
+    """
     return resolve_meta(meta_of(session), session.path or 'the model', folder,
                         keypoints, task, session.input_shape, size)
 

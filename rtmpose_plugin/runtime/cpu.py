@@ -1,5 +1,6 @@
-"""Which CPU backend and precision to run: the fastest this machine supports, read from
-its CPU flags.
+"""Which CPU backend and precision to run.
+
+The fastest this machine supports, read from its CPU flags.
 
 The order follows the CPU latency and accuracy tables of docs/benchmarks.md:
 

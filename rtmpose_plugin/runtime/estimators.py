@@ -1,5 +1,7 @@
-"""A pose model and a detector over any :class:`~.sessions.Session`: preprocess, run,
-decode, with the shared :mod:`rtmpose_plugin.core` functions and the model's own meta.
+"""A pose model and a detector over any :class:`~.sessions.Session`.
+
+Preprocess, run, decode, with the shared :mod:`rtmpose_plugin.core` functions and the
+model's own meta.
 
 Note: B crops, K keypoints, (w, h) the model input; crops are (B, h, w, 3) uint8 BGR.
 """
@@ -17,9 +19,12 @@ from .sessions import Session
 
 
 def task_of(session: Session) -> Optional[str]:
-    """What a session's outputs say it is: ``detection`` (MMDeploy RTMDet's ``dets``,
-    ``labels``), ``pose`` (two rank-3 SimCC outputs), or None (neither, or a pose model
-    decoded in the graph, which the model classes check themselves)."""
+    """What a session's outputs say it is.
+
+    ``detection`` (MMDeploy RTMDet's ``dets``, ``labels``), ``pose`` (two rank-3 SimCC
+    outputs), or None (neither, or a pose model decoded in the graph, which the model
+    classes check themselves).
+    """
     names, ranks = list(session.output_names), list(session.output_ranks)
     if names[:2] == ['dets', 'labels'] and ranks[:2] == [3, 2]:
         return 'detection'
@@ -43,8 +48,10 @@ class _Model:
 
 
 class PoseModel(_Model):
-    """A top-down RTMPose: crops in, keypoints (B, K, 2) in input space and scores
-    (B, K) out, decoded by the training-time decode.
+    """A top-down RTMPose.
+
+    Crops in, keypoints (B, K, 2) in input space and scores (B, K) out, decoded by the
+    training-time decode.
 
     Checked when built: one (B, 3, h, w) input of the meta's size, and two outputs:
     SimCC logits (B, K, Wx), (B, K, Wy) with K the keypoint set's, or keypoints and
@@ -112,7 +119,9 @@ class PoseModel(_Model):
         return normalize(crops_bgr, self.meta.mean, self.meta.std, self.meta.to_rgb)
 
     def logits(self, crops_bgr: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
-        """Crops -> x (B, K, Wx) and y (B, K, Wy) SimCC logits (or, decoded in the
+        """Crops -> SimCC logits.
+
+        Crops -> x (B, K, Wx) and y (B, K, Wy) SimCC logits (or, decoded in the
         graph, keypoints and scores)."""
         self.check_crops(crops_bgr)
         a, b = self.session.run(self.preprocess(crops_bgr))[:2]
@@ -137,8 +146,10 @@ class PoseModel(_Model):
 
 
 class Detector(_Model):
-    """An RTMDet exported by MMDeploy (NMS in the graph): an image in, (N, 5) boxes
-    x1 y1 x2 y2 score in image pixels out, of ``class_id`` (0: person).
+    """An RTMDet exported by MMDeploy (NMS in the graph).
+
+    An image in, (N, 5) boxes x1 y1 x2 y2 score in image pixels out, of ``class_id`` (0:
+    person).
 
     The image is letterboxed and normalised as the model's meta says (MMDeploy's
     ``pipeline.json``: resize, pad value, mean/std and channel order).

@@ -1,5 +1,7 @@
-"""What an exported model says about itself: input size, normalisation, SimCC split
-ratio and its keypoint set (names, OKS sigmas, flip pairs, skeleton, colours).
+"""What an exported model says about itself.
+
+Input size, normalisation, SimCC split ratio and its keypoint set (names, OKS sigmas,
+flip pairs, skeleton, colours).
 
 Where it is read from, first found first:
 
@@ -66,7 +68,9 @@ class KeypointSet:
         return np.asarray(self.sigmas, np.float64)
 
     def parts(self) -> Dict[str, List[int]]:
-        """Named groups of keypoint indices, from the keypoint names alone (so every set
+        """Named groups of keypoint indices, from the keypoint names alone.
+
+        Named groups of keypoint indices, from the keypoint names alone (so every set
         is treated alike): ``left_hand`` / ``right_hand`` (hand root and fingers),
         ``face`` (``face-N`` landmarks), ``feet`` (toes and heels) and ``body`` (the
         rest) on whole-body sets such as COCO-WholeBody and Halpe; ``hand`` on a hand
@@ -240,8 +244,10 @@ def _postprocess(pipeline: Dict) -> Dict:
 
 
 def sdk_meta(folder: str) -> ModelMeta:
-    """What an SDK folder's ``pipeline.json`` says: the task, input size, mean/std and
-    channel order, and the SimCC split ratio or the letterbox.
+    """What an SDK folder's ``pipeline.json`` says.
+
+    The task, input size, mean/std and channel order, and the SimCC split ratio or the
+    letterbox.
 
     Raises:
         ModelError: no readable ``pipeline.json``, or no input size in it.
@@ -287,10 +293,11 @@ def resolve_meta(embedded: Optional[ModelMeta], model_path: str,
                  folder: Optional[str] = None, keypoints: Optional[str] = None,
                  task: str = 'pose', input_shape: Optional[Sequence] = None,
                  size: Optional[int] = None) -> ModelMeta:
-    """A model's meta: ``embedded``, else the SDK folder's, else assumed (see the module
-    note). ``keypoints`` names the keypoint set of a model that carries none; a model
-    that carries one must agree with it. ``input_shape``: a bare model's input shape;
-    ``size``: a bare detector's letterbox size when its input is dynamic (640 if not given).
+    """A model's meta: ``embedded``, else the SDK folder's, else assumed (see the module note).
+
+    ``keypoints`` names the keypoint set of a model that carries none; a model that carries
+    one must agree with it. ``input_shape``: a bare model's input shape; ``size``: a bare
+    detector's letterbox size when its input is dynamic (640 if not given).
 
     Raises:
         ModelError: a pose model with no keypoint set and none named, or a named set
@@ -353,7 +360,9 @@ BUNDLED_DATASETS = {
 
 
 def keypoint_set_from_metainfo(metainfo: Dict) -> KeypointSet:
-    """A :class:`KeypointSet` from a dataset meta dict (``dict(from_file=...)`` or the
+    """A :class:`KeypointSet` from a dataset meta dict.
+
+    A :class:`KeypointSet` from a dataset meta dict (``dict(from_file=...)`` or the
     full one), parsed by mmpose."""
     from mmpose.datasets.datasets.utils import parse_pose_metainfo
     meta = parse_pose_metainfo(dict(metainfo))
@@ -376,8 +385,10 @@ def keypoint_set_from_metainfo(metainfo: Dict) -> KeypointSet:
 
 
 def dataset_metainfo(cfg) -> Dict:
-    """The dataset meta of a config's test dataset: its ``metainfo``, else its dataset
-    class's ``METAINFO``."""
+    """The dataset meta of a config's test dataset.
+
+    Its ``metainfo``, else its dataset class's ``METAINFO``.
+    """
     from mmpose.registry import DATASETS
     from mmengine.registry import init_default_scope
     init_default_scope(cfg.get('default_scope', 'mmpose'))
@@ -392,8 +403,11 @@ def dataset_metainfo(cfg) -> Dict:
 
 
 def pose_meta_from_config(cfg) -> ModelMeta:
-    """A pose model's meta from its training config: codec input size and split ratio,
-    the data preprocessor's mean/std and channel order, the test dataset's keypoints."""
+    """A pose model's meta from its training config.
+
+    Codec input size and split ratio, the data preprocessor's mean/std and channel order,
+    the test dataset's keypoints.
+    """
     pre = cfg.model.get('data_preprocessor', {})
     codec = cfg.codec
     ratio = float(codec.get('simcc_split_ratio', 2.0))
@@ -406,8 +420,10 @@ def pose_meta_from_config(cfg) -> ModelMeta:
 
 
 def detector_meta_from_config(cfg, size: int) -> ModelMeta:
-    """An RTMDet's meta from its config: letterbox to ``size`` with pad 114, its data
-    preprocessor's mean/std and channel order."""
+    """An RTMDet's meta from its config.
+
+    Letterbox to ``size`` with pad 114, its data preprocessor's mean/std and channel order.
+    """
     pre = cfg.model.get('data_preprocessor', {})
     return ModelMeta('detection', (int(size), int(size)),
                      tuple(float(v) for v in pre.get('mean', (0, 0, 0))),

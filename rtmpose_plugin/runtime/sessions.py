@@ -1,6 +1,7 @@
-"""One session type per backend behind one small interface: a network file in, arrays
-in and out. Which backend runs which file, on which devices and in which precisions is
-the table of :mod:`.backends`, whose :func:`~.backends.open_session` makes these.
+"""One session type per backend behind one small interface: a network file in, arrays in and out.
+
+Which backend runs which file, on which devices and in which precisions is the table of
+:mod:`.backends`, whose :func:`~.backends.open_session` makes these.
 
 Each session reports its input's name and shape (dynamic dimensions as None) and its
 outputs' names and ranks, so a model can be checked when it is opened.
@@ -65,7 +66,9 @@ def _dim(v) -> Optional[int]:
 
 
 class OnnxRuntimeSession(Session):
-    """ONNX Runtime, on the CPU (``threads`` intra-op threads, 0: all cores) or a CUDA
+    """ONNX Runtime on the CPU or a CUDA device.
+
+    ONNX Runtime, on the CPU (``threads`` intra-op threads, 0: all cores) or a CUDA
     device (CUDAExecutionProvider)."""
     backend = 'onnxruntime'
 
@@ -122,7 +125,9 @@ def openvino_saved_precision(model) -> Optional[str]:
 
 
 def check_openvino_precision(precision: str) -> None:
-    """Raises ValueError for an unknown OpenVINO precision, RuntimeError for bf16 on a
+    """Refuse an unknown OpenVINO precision, or bf16 on a CPU without it.
+
+    Raises ValueError for an unknown OpenVINO precision, RuntimeError for bf16 on a
     CPU that cannot compute in it."""
     if precision not in _OV_HINT:
         raise ValueError(f'OpenVINO precision must be one of {tuple(_OV_HINT)}, got '
@@ -133,7 +138,9 @@ def check_openvino_precision(precision: str) -> None:
 
 
 def openvino_compile(model, precision: str = 'fp32', threads: int = 0):
-    """Compile an OpenVINO model for the CPU in ``precision`` (asked for explicitly:
+    """Compile an OpenVINO model for the CPU in a given precision.
+
+    Compile an OpenVINO model for the CPU in ``precision`` (asked for explicitly:
     OpenVINO computes in bf16 by itself on a CPU that has it).
 
     Raises:
@@ -252,8 +259,10 @@ class OpenVINOSession(Session):
 
 
 class NcnnSession(Session):
-    """ncnn on the CPU (a ``.param`` / ``.bin`` pair converted by pnnx), one image at
-    a time; ``fp16`` storage and arithmetic as converted."""
+    """ncnn on the CPU (a ``.param`` / ``.bin`` pair converted by pnnx), one image at a time.
+
+    ``fp16`` storage and arithmetic as converted.
+    """
     backend = 'ncnn'
 
     def __init__(self, param: str, bin_path: Optional[str] = None, threads: int = 0,
@@ -293,7 +302,9 @@ class NcnnSession(Session):
 
 
 class TensorRTSession(Session):
-    """A TensorRT engine (built by ``tools/deploy.py --backend tensorrt``) on a CUDA
+    """A TensorRT engine on a CUDA device.
+
+    A TensorRT engine (built by ``tools/deploy.py --backend tensorrt``) on a CUDA
     device, through torch's CUDA tensors.
 
     Raises:
@@ -347,7 +358,9 @@ class TensorRTSession(Session):
 
 
 class TorchSession(Session):
-    """A pose model from its config and checkpoint in PyTorch (the training stack),
+    """A pose model from its config and checkpoint in PyTorch.
+
+    A pose model from its config and checkpoint in PyTorch (the training stack),
     on the CPU or a CUDA device: image tensor in, SimCC logits out (``extract_feat``
     then the head), as the exported graph computes."""
     backend = 'pytorch'

@@ -53,7 +53,9 @@ def coco_keypoint_ap(people: People, keypoints: np.ndarray, scores: np.ndarray,
 
 def build_variant(backend: str, precision: str, config: str, checkpoint: str, sdk: str,
                   calibration: np.ndarray, threads: int = 1) -> Callable:
-    """The pose model of one (backend, precision), from one SDK folder (PyTorch: the
+    """The pose model of one (backend, precision), opened as the CLI opens it.
+
+    The pose model of one (backend, precision), from one SDK folder (PyTorch: the
     config and checkpoint), opened as the CLI opens it."""
     from rtmpose_plugin.inference.opener import open_pose_model
     if backend == 'pytorch':

@@ -1,5 +1,7 @@
-"""The front door's cost: the API against the pipeline it wraps, cold start and the
-rtmlib-shaped call against rtmlib's own, each in one run with an A/A row.
+"""The front door's cost.
+
+The API against the pipeline it wraps, cold start and the rtmlib-shaped call against
+rtmlib's own, each in one run with an A/A row.
 
 - API overhead: frames/s of ``RTMPose(...)(frame)`` over ``PosePipeline(...)(frame)``
   on the same models (opened twice, so neither shares state), the street video looped,
@@ -39,7 +41,9 @@ def _quiet_rtmlib():
 
 
 def people_image(shared_data: str, people: int) -> np.ndarray:
-    """``people`` real person crops (the COCO samples' annotated people, largest first)
+    """An image of real people side by side.
+
+    ``people`` real person crops (the COCO samples' annotated people, largest first)
     pasted side by side on a grey canvas, each scaled to 300 px high."""
     ann = json.load(open(osp.join(shared_data, 'coco', 'test_coco.json')))
     files = {i['id']: i['file_name'] for i in ann['images']}
@@ -64,8 +68,7 @@ def people_image(shared_data: str, people: int) -> np.ndarray:
 
 def _blocks(runners: Dict[str, object], frames: List[np.ndarray], repeats: int,
             block: int = 10) -> Dict[str, float]:
-    """Frames/s of each runner, interleaved in blocks (the order rotating) after one
-    untimed pass."""
+    """Frames/s of each runner, interleaved in blocks (the order rotating), one pass untimed."""
     return frames_per_second({k: (lambda f, r=r: r(frames[f])) for k, r in runners.items()},
                              len(frames), repeats, block)
 
@@ -105,7 +108,9 @@ _RTMLIB = ('import time; t0 = time.perf_counter(); import cv2, contextlib, io\n'
 
 
 def cold_start(pose_onnx: str, det_onnx: str, image: str, repeats: int = 7) -> Dict[str, float]:
-    """Median seconds from process start to the first result (the process's own clock
+    """Median seconds from process start to the first result.
+
+    Median seconds from process start to the first result (the process's own clock
     from before its first import, plus the interpreter start measured outside)."""
     codes = dict(ours=_OURS, ours_again=_OURS, rtmlib=_RTMLIB)
     times: Dict[str, list] = {k: [] for k in codes}
@@ -127,7 +132,9 @@ def cold_start(pose_onnx: str, det_onnx: str, image: str, repeats: int = 7) -> D
 
 def solution_call(pose_onnx: str, det_onnx: str, shared_data: str, people: int,
                   repeats: int = 30, backend: str = 'onnxruntime') -> Dict[str, float]:
-    """Milliseconds per call of our ``Custom`` and rtmlib's, the same ONNX files on the
+    """Milliseconds per call of our ``Custom`` and rtmlib's.
+
+    Milliseconds per call of our ``Custom`` and rtmlib's, the same ONNX files on the
     same backend (on OpenVINO ours runs in the precision rtmlib's compiles in: its
     default, bf16 on a CPU with bf16), on an image of ``people`` people; A/A: a second of
     ours."""

@@ -99,12 +99,13 @@ def _runner(backend: str, path: str, threads: int,
 
 def _interleave(fns: Dict[str, Callable], x: np.ndarray, warmup: int, runs: int,
                 block: int, pause: float = PAUSE) -> Dict[str, List[List[float]]]:
-    """Each function's run times (ms), block by block: rounds of ``block`` runs of each
-    function in turn, the order reversed every other round.
+    """Each function's run times (ms), block by block.
+
+    Rounds of ``block`` runs of each function in turn, the order reversed every other round.
 
     Blocks, and a ``pause`` before each: a runtime's worker threads spin for a while
     after its last run and would take a core from the next runtime (what that did to
-    the numbers without blocks and pauses: docs/benchmarks.md, issue 7)."""
+    the numbers without blocks and pauses: docs/benchmarks.md)."""
     for _ in range(warmup):
         for fn in fns.values():
             fn(x)
@@ -124,7 +125,9 @@ def _interleave(fns: Dict[str, Callable], x: np.ndarray, warmup: int, runs: int,
 
 def time_interleaved(fns: Dict[str, Callable], x: np.ndarray, warmup: int,
                      runs: int, block: int = 10) -> Dict[str, Tuple[float, float]]:
-    """(median, p90) ms of each function on ``x``, interleaved in blocks of ``block``
+    """(median, p90) ms of each function, interleaved in blocks.
+
+    (median, p90) ms of each function on ``x``, interleaved in blocks of ``block``
     runs (:func:`_interleave`) so that all see the same machine state."""
     return {k: _median_p90(v) for k, v in _interleave(fns, x, warmup, runs, block).items()}
 
@@ -137,7 +140,9 @@ def _median_p90(blocks: Sequence[Sequence[float]]) -> Tuple[float, float]:
 
 def paired_ratio(ours: Sequence[Sequence[float]], ref: Sequence[Sequence[float]],
                  resamples: int = 2000, seed: int = 0) -> Tuple[float, float, float]:
-    """Ratio ours / ref from paired blocks (each round's block medians, taken moments
+    """The ratio ours / ref from paired blocks, with a bootstrap interval.
+
+    Ratio ours / ref from paired blocks (each round's block medians, taken moments
     apart, so that the machine's drift cancels): the median over rounds and a 95%
     bootstrap interval of that median."""
     r = np.array([statistics.median(o) / statistics.median(f) for o, f in zip(ours, ref)])
@@ -148,10 +153,12 @@ def paired_ratio(ours: Sequence[Sequence[float]], ref: Sequence[Sequence[float]]
 
 def time_pair(ours: Callable, ref: Callable, x: np.ndarray, warmup: int, runs: int,
               block: int = 10, control: Optional[Callable] = None) -> Dict:
-    """Interleaved timing in blocks (:func:`_interleave`): ``ours`` and ``ref``
-    (median, p90) ms and their :func:`paired_ratio`; with ``control`` (a second copy of
-    ours: another session of the same file), also the ratio control / ours in the same
-    rounds, the A/A spread that two copies of one model show on this machine."""
+    """Interleaved timing in blocks (:func:`_interleave`).
+
+    ``ours`` and ``ref`` (median, p90) ms and their :func:`paired_ratio`; with ``control``
+    (a second copy of ours: another session of the same file), also the ratio control / ours
+    in the same rounds, the A/A spread that two copies of one model show on this machine.
+    """
     fns = dict(ours=ours, ref=ref, **({} if control is None else dict(control=control)))
     blocks = _interleave(fns, x, warmup, runs, min(block, runs))
     out = dict(ours=_median_p90(blocks['ours']), ref=_median_p90(blocks['ref']),

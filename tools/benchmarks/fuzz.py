@@ -166,7 +166,8 @@ def family_bad_frame_between_good(data) -> str:
 # ---------------------------------------------------------------- arguments
 
 #: values every numeric argument is tried with
-VALUES = [0, 1, 2, -1, 1e-7, 1e-6, 1e6, 2e6, 0.5, 1.5, -0.5, 5, 64, 1e300, 10**30, float('nan'), float('inf'),
+VALUES = [0, 1, 2, -1, 1e-7, 1e-6, 1e6, 2e6, 0.5, 1.5, -0.5, 5, 64, 1e300, 10**30,
+          float('nan'), float('inf'),
           float('-inf'), 5e-324, '2', '0.5', None, True, False, 1 + 2j, [1], {}, np.int64(3),
           np.float32(0.25)]
 
@@ -520,9 +521,11 @@ OUTCOMES = ('ok', 'refused', 'crash', 'silent')
 
 
 def classify(check, data):
-    """(outcome, detail) of one case: the family's ``ok`` / ``refused``; ``silent`` where
-    its judgement fails (a wrong result, a bad value taken); ``crash`` for any other
-    error. ``detail``: what went wrong, '' where nothing did."""
+    """(outcome, detail) of one case: the family's ``ok`` / ``refused``.
+
+    ``silent`` where its judgement fails (a wrong result, a bad value taken); ``crash`` for
+    any other error. ``detail``: what went wrong, '' where nothing did.
+    """
     import traceback
     try:
         return check(data), ''
@@ -536,8 +539,10 @@ def classify(check, data):
 
 
 def run_family(check, cases: int, seed: int = 0, derandomize: bool = False):
-    """Counts of each outcome over ``cases`` drawn cases, and the first detail of each
-    bad outcome (every case runs: a crash does not stop the family)."""
+    """Counts of each outcome over ``cases`` drawn cases.
+
+    With the first detail of each bad outcome (every case runs: a crash does not stop the
+    family)."""
     import collections
 
     from hypothesis import HealthCheck, given, settings

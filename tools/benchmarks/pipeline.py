@@ -46,11 +46,14 @@ class _OneByOne:
 def speed(pose: str, scene: Scene, det_interval: int = 1, repeats: int = 2,
           block: int = 10, backend: str = 'onnxruntime',
           ours: Optional[Tuple[str, str]] = None) -> Dict:
-    """Frames/s of ours (batched, one by one) and rtmlib on the scene's frames, both
+    """Frames/s of ours and rtmlib on a scene's frames.
+
+    Frames/s of ours (batched, one by one) and rtmlib on the scene's frames, both
     running the ONNX file of ``pose`` (an SDK folder or ONNX file) on ``backend``
     (``onnxruntime``, or ``openvino`` in the precision rtmlib's OpenVINO backend compiles
-    in: OpenVINO's default, bf16 on a CPU with bf16). ``ours``: (backend, precision) for our pipeline instead, e.g. what the
-    CLI picks by itself, against rtmlib on ``backend`` (a defaults-against-defaults row).
+    in: OpenVINO's default, bf16 on a CPU with bf16). ``ours``: (backend, precision) for our
+    pipeline instead, e.g. what the CLI picks by itself, against rtmlib on ``backend`` (a
+    defaults-against-defaults row).
 
     Interleaved in blocks of ``block`` frames (the order rotating), after one untimed
     pass: this 2-core VM's speed drifts by +-15% over seconds, which whole runs timed
@@ -109,7 +112,9 @@ def speed(pose: str, scene: Scene, det_interval: int = 1, repeats: int = 2,
 
 
 class _NetworkCost:
-    """A pose network that runs on every call (its cost is what is measured) but
+    """A pose network that runs on every call but returns a standing pose.
+
+    A pose network that runs on every call (its cost is what is measured) but
     returns a standing pose filling each crop, as random weights find no pose: boxes
     from poses between detections then behave as with a trained model."""
 
@@ -145,7 +150,9 @@ def cpu_backends_speed(scene: Scene, pose_sdk: str, det_sdk: str, calibration: n
                        threads: int = 0, det_interval: int = 5,
                        det_size: int = 320, repeats: int = 2,
                        variants=PIPELINE_VARIANTS) -> Dict:
-    """Frames/s of the whole pipeline (detector every ``det_interval`` frames, pose on
+    """Frames/s of the whole pipeline per CPU backend.
+
+    Frames/s of the whole pipeline (detector every ``det_interval`` frames, pose on
     every crop in one batched forward, NMS, tracking, One-Euro) per CPU backend.
 
     The pose model runs on ``variants``; its detector on ONNX Runtime fp32 next to an
@@ -198,7 +205,9 @@ CPU_BACKENDS_HEADER = ('| people | threads | pose backend | frames/s | vs ONNX R
 
 
 def cpu_backends_rows(threads=(1, 0), people=(1, 6), frames: int = 60):
-    """Table rows of :func:`cpu_backends_speed` for RTMDet-nano + RTMPose-m (random
+    """Table rows of :func:`cpu_backends_speed`.
+
+    Table rows of :func:`cpu_backends_speed` for RTMDet-nano + RTMPose-m (random
     weights), one at a time as they are measured."""
     import os
     import tempfile
@@ -227,7 +236,9 @@ def cpu_backends_rows(threads=(1, 0), people=(1, 6), frames: int = 60):
 
 
 def load_package_copy(package_dir: str, alias: str = 'rtmpose_plugin_before'):
-    """Another copy of this package (e.g. an earlier commit's ``rtmpose_plugin/``)
+    """Another copy of this package, importable under another name.
+
+    Another copy of this package (e.g. an earlier commit's ``rtmpose_plugin/``)
     importable as ``alias``, without running its ``__init__`` (which would register
     its modules into mmpose's registries a second time)."""
     import sys
@@ -242,7 +253,9 @@ def load_package_copy(package_dir: str, alias: str = 'rtmpose_plugin_before'):
 def before_after_speed(scene: Scene, pose_sdk: str, det_sdk: str, before: str,
                        det_interval: int = 5, repeats: int = 5, block: int = 10,
                        threads: int = 0) -> Dict:
-    """Frames/s of the whole pipeline (RTMDet every ``det_interval`` frames, pose model
+    """Frames/s of the whole pipeline, this code against an earlier copy.
+
+    Frames/s of the whole pipeline (RTMDet every ``det_interval`` frames, pose model
     on every crop, NMS, tracking, One-Euro; ONNX Runtime fp32) as built by this code and
     by the package copy importable as ``before`` (:func:`load_package_copy`) through the
     public names both have (``inference.open_pose_model``, ``open_detector``,
@@ -288,7 +301,9 @@ BEFORE_AFTER_HEADER = ('| people | threads | before (frames/s) | after (frames/s
 
 def before_after_rows(before_dir: str, people=(1, 6), threads=(1, 0), frames: int = 60,
                       repeats: int = 5):
-    """Rows of :func:`before_after_speed` for RTMPose-m (random weights, exported once)
+    """Rows of :func:`before_after_speed`.
+
+    Rows of :func:`before_after_speed` for RTMPose-m (random weights, exported once)
     and the real RTMDet-nano of the sample data; ``before_dir`` is an earlier commit's
     ``rtmpose_plugin/`` folder."""
     import os
@@ -332,7 +347,9 @@ def quality_rows(scene: Scene):
 
 
 def speed_rows(scene: Scene, pose: Optional[str] = None, repeats: int = 4):
-    """Rows of :func:`speed` on both backends at K = 1 and 5, then ours on the backend
+    """Rows of :func:`speed` on both backends.
+
+    Rows of :func:`speed` on both backends at K = 1 and 5, then ours on the backend
     ``tools/pose.py`` picks by itself against rtmlib's default (ONNX Runtime). ``pose``:
     an SDK folder or ONNX file; None exports RTMPose-t with random weights."""
     import os.path as osp
@@ -366,7 +383,9 @@ def speed_rows(scene: Scene, pose: Optional[str] = None, repeats: int = 4):
 
 
 def before_after_rows_at(rev: str, threads=(1, 0)):
-    """:func:`before_after_rows` against commit ``rev`` of this checkout's git history
+    """:func:`before_after_rows` against a commit of this checkout.
+
+    :func:`before_after_rows` against commit ``rev`` of this checkout's git history
     (its ``rtmpose_plugin/`` taken by ``git archive``)."""
     import os.path as osp
     import subprocess
@@ -378,7 +397,9 @@ def before_after_rows_at(rev: str, threads=(1, 0)):
 
 
 def crowd_peak(boxes: int = 10000, track: bool = False, max_batch: int = 64) -> Dict:
-    """Peak memory (tracemalloc: NumPy's and Python's allocations) and seconds of one
+    """Peak memory and seconds of one crowded frame through the pipeline.
+
+    Peak memory (tracemalloc: NumPy's and Python's allocations) and seconds of one
     frame with ``boxes`` boxes through the pipeline, a stand-in pose model (no network:
     what is measured is the pipeline's own memory: crops, NMS, tracking)."""
     import tracemalloc

@@ -1,5 +1,7 @@
-"""Timing implementations of the same thing, interleaved, in one process: the one
-helper every benchmark times with."""
+"""Timing implementations of the same thing, interleaved, in one process.
+
+The one helper every benchmark times with.
+"""
 from __future__ import annotations
 
 import statistics
@@ -37,7 +39,9 @@ HEADER = ('| case | ours (ms) | reference (ms) | ratio ours/ref | speed-up |\n'
 
 def compare(name: str, ours: Callable[[], object], ref: Callable[[], object], repeats: int = 50,
             warmup: int = 5, inner: int = 1) -> Comparison:
-    """Median time per call, alternating ours and the reference so that both see the
+    """Median time per call, alternating ours and the reference.
+
+    Median time per call, alternating ours and the reference so that both see the
     same machine state; ``inner`` calls are timed together for very short calls."""
     for _ in range(warmup):
         ours(), ref()
@@ -55,7 +59,9 @@ def compare(name: str, ours: Callable[[], object], ref: Callable[[], object], re
 def frames_per_second(runners: Dict[str, Callable[[int], object]], items: int, repeats: int,
                       block: int = 10, reset: Optional[Sequence[Callable[[], None]]] = None,
                       pause: float = PAUSE) -> Dict[str, float]:
-    """Items per second of each runner (``runner(i)`` runs item ``i``), interleaved in
+    """Items per second of each runner, interleaved in blocks.
+
+    Items per second of each runner (``runner(i)`` runs item ``i``), interleaved in
     blocks of ``block`` items after one untimed pass, the order rotating from block to
     block, with a rest before each block; ``reset`` runs before every pass (a
     pipeline's tracks and detection schedule)."""

@@ -42,7 +42,9 @@ _SHUFFLE = 2
 
 
 class ConvBNReLU(nn.Module):
-    """Conv (no bias) + BatchNorm + ReLU, with the child names of mmcv's ``ConvModule``
+    """Conv + BatchNorm + ReLU named as mmcv's ``ConvModule``.
+
+    Conv (no bias) + BatchNorm + ReLU, with the child names of mmcv's ``ConvModule``
     (``conv``, ``bn``) so that its checkpoints load."""
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: int) -> None:

@@ -1,4 +1,6 @@
-"""Gated Attention Unit (Hua et al., "Transformer Quality in Linear Time", 2022,
+"""Gated Attention Unit over keypoint tokens.
+
+Gated Attention Unit (Hua et al., "Transformer Quality in Linear Time", 2022,
 arXiv:2202.10447) as used over keypoint tokens by RTMPose (Jiang et al., 2023,
 arXiv:2303.07399).
 

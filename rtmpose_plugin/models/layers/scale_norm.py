@@ -1,5 +1,7 @@
-"""ScaleNorm (Nguyen & Salazar, "Transformers without Tears", 2019, arXiv:1910.05895):
-``g * x / max(||x|| / sqrt(d), eps)``, as RTMPose (Jiang et al., 2023) uses it in the GAU.
+"""ScaleNorm (Nguyen & Salazar, "Transformers without Tears", 2019, arXiv:1910.05895).
+
+``g * x / max(||x|| / sqrt(d), eps)``, as RTMPose (Jiang et al., 2023) uses it in the
+GAU.
 
 Reference implementation: mmpose 1.3.2 ``mmpose/models/utils/rtmcc_block.py``
 (``ScaleNorm``); our own code, parameter-compatible (``g``).

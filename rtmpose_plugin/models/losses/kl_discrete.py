@@ -88,7 +88,7 @@ class KLDiscreteLoss(nn.Module):
     def forward(self, pred_simcc: Tuple[torch.Tensor, torch.Tensor],
                 gt_simcc: Tuple[torch.Tensor, torch.Tensor],
                 target_weight: Optional[torch.Tensor] = None) -> torch.Tensor:
-        """Args: (x, y) logits (N, K, Wx), (N, K, Wy); labels alike; weights (N, K)."""
+        """The loss of (x, y) logits (N, K, Wx), (N, K, Wy) against labels alike, weights (N, K)."""
         n, k = pred_simcc[0].shape[:2]
         if self.use_target_weight and target_weight is None:
             raise ValueError('use_target_weight=True needs target_weight (N, K)')
