@@ -130,3 +130,27 @@ def test_the_library_has_no_benchmark_or_demo_code():
     for path, _ in modules():
         text = open(path).read()
         assert 'import rtmlib' not in text and 'from rtmlib' not in text, path
+
+
+def test_every_docstring_opens_with_a_one_line_summary():
+    """PEP 257: the first line is the summary, then a blank line; and no issue numbers
+    (history belongs in commit messages and docs/)."""
+    import re
+    tools = os.path.join(os.path.dirname(PKG), 'tools')
+    files = [p for p, _ in modules()] + [os.path.join(d, f) for d, _, fs in os.walk(tools)
+                                         for f in fs if f.endswith('.py')]
+    bad = []
+    for path in files:
+        tree = ast.parse(open(path).read(), path)
+        for node in [tree] + [n for n in ast.walk(tree) if isinstance(
+                n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))]:
+            doc = ast.get_docstring(node)
+            if not doc:
+                continue
+            lines = doc.split('\n')
+            where = f'{os.path.relpath(path, os.path.dirname(PKG))}:{getattr(node, "lineno", 1)}'
+            if len(lines) > 1 and lines[1].strip():
+                bad.append(f'{where}: no one-line summary ({lines[0][:50]!r} runs on)')
+            if re.search(r'\bissue \d+\b', doc):
+                bad.append(f'{where}: an issue number')
+    assert not bad, '\n'.join(bad)
