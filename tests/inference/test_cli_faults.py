@@ -22,6 +22,15 @@ def sdk(coco_sdk):
     return coco_sdk
 
 
+@pytest.fixture(autouse=True)
+def inputs_never_change():
+    """Every run here reads the sample data: hashed before and after each test."""
+    folders = [shared('coco'), shared('video'), shared(*DET)]
+    before = [hashes(f) for f in folders]
+    yield
+    assert [hashes(f) for f in folders] == before, 'a run wrote into its inputs'
+
+
 def pose(*args, cwd):
     return subprocess.run([sys.executable, osp.join(ROOT, 'tools', 'pose.py'), *args,
                            '--no-progress'], capture_output=True, text=True, cwd=str(cwd))
@@ -141,7 +150,7 @@ def test_same_stem_images_keep_two_outputs_and_inputs_are_untouched(sdk, tmp_pat
 
 
 @pytest.mark.parametrize('case', ['unopenable video', 'results is a folder', 'swapped dets',
-                                  'dets not json', 'dets without score'])
+                                  'dets not json', 'dets without score', 'dets bad image id'])
 def test_failures_before_the_first_frame_leave_nothing(sdk, tmp_path, case):
     image, out = shared('coco', '000000196141.jpg'), tmp_path / 'out'
     extra = []
@@ -157,8 +166,11 @@ def test_failures_before_the_first_frame_leave_nothing(sdk, tmp_path, case):
     elif case == 'dets not json':
         dets.write_text('[{"image_id": ')
         extra = ['--bundled-dets', str(dets), ann]
-    else:
+    elif case == 'dets without score':
         dets.write_text(json.dumps([{'image_id': 196141, 'bbox': [0, 0, 9, 9]}]))
+        extra = ['--bundled-dets', str(dets), ann]
+    else:
+        dets.write_text(json.dumps([{'image_id': 123456789, 'bbox': [0, 0, 9, 9], 'score': 1}]))
         extra = ['--bundled-dets', str(dets), ann]
     det = [] if extra else ['--det', shared(*DET)]
     proc = pose(image, '--pose', sdk, *det, *extra, '--out', str(out), cwd=tmp_path)
