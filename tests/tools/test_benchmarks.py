@@ -162,3 +162,21 @@ def test_api_benchmarks_run_each_side(coco_sdk):
     assert s['ours'] > 0 and s['rtmlib'] > 0 and s['found_ours'] >= 4
     c = api.cold_start(pose_onnx, det_onnx, shared('coco', '000000196141.jpg'), repeats=1)
     assert c['ours'] > 0 and c['rtmlib'] > 0
+
+
+def test_before_after_benchmark_runs_against_a_copy_of_the_package(coco_sdk):
+    """The --before path of tools/benchmark_pipeline.py, against this very code as the
+    'before' copy (a real run loads an earlier commit's tree the same way)."""
+    import os.path as osp
+
+    from rtmpose_plugin.testing import make_scene
+    from tools.benchmarks.pipeline import before_after_speed, load_package_copy
+
+    from ..conftest import ROOT, shared
+    before = load_package_copy(osp.join(ROOT, 'rtmpose_plugin'), 'rtmpose_plugin_test_copy')
+    r = before_after_speed(make_scene(people=1, frames=10), coco_sdk,
+                           shared('models', 'rtmdet-nano-person'), before, repeats=1,
+                           block=5, threads=1)
+    assert set(r['fps']) == {'after', 'before', 'after_copy'}
+    assert all(v > 0 for v in r['fps'].values())
+    assert 0.2 < r['after_vs_before'] < 5 and 0.2 < r['aa'] < 5  # the same code both sides
