@@ -82,7 +82,7 @@ def _interrupt(signum, frame):
 def _ignore_signals() -> None:
     """The process is ending after a stop the user asked for.
 
-    a further Ctrl-C or SIGTERM (an impatient second press) must not cut the summary or the
+    A further Ctrl-C or SIGTERM (an impatient second press) must not cut the summary or the
     exit short.
     """
     import signal

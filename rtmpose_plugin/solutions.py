@@ -38,7 +38,7 @@ _OPENPOSE_BODY = [0, -1, 6, 8, 10, 5, 7, 9, 12, 14, 16, 11, 13, 15, 2, 1, 4, 3]
 def to_openpose(keypoints: np.ndarray, scores: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
     """COCO-ordered keypoints (N, K >= 17, 2) in OpenPose's order, as rtmlib's ``to_openpose``.
 
-    a neck (the shoulders' midpoint, scored by the lower of the two) inserted, K + 1
+    A neck (the shoulders' midpoint, scored by the lower of the two) inserted, K + 1
     keypoints out.
     """
     neck = keypoints[:, [5, 6]].mean(1, keepdims=True)
@@ -142,7 +142,7 @@ class Custom(_Solution):
 class PoseTracker:
     """rtmlib's ``PoseTracker``.
 
-    a solution over a video, detecting every ``det_frequency`` frames and deriving boxes
+    A solution over a video, detecting every ``det_frequency`` frames and deriving boxes
     from the previous poses between; ``__call__`` returns ``keypoints, scores`` as rtmlib's
     does, and the frame's track IDs are in :attr:`track_ids` (OKS tracking, the pipeline's).
 

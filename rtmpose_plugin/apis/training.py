@@ -101,7 +101,7 @@ def resume_checkpoint(work_dir: str) -> Optional[str]:
 def _refusals_in_one_line(job):
     """Run ``job``.
 
-    a refused checkpoint (an untrusted pickle global) ends the command with its one-line
+    A refused checkpoint (an untrusted pickle global) ends the command with its one-line
     message instead of a traceback.
     """
     from ..compat.checkpoint import UntrustedCheckpointError

@@ -1,6 +1,6 @@
 """The One-Euro filter (Casiez, Roussel and Vogel, CHI 2012) for keypoint smoothing.
 
-a low-pass filter whose cutoff rises with speed, so slow jitter is smoothed and fast
+A low-pass filter whose cutoff rises with speed, so slow jitter is smoothed and fast
 motion lags little. Vectorised over any array shape (tracks x keypoints x coordinates).
 """
 from __future__ import annotations
