@@ -150,7 +150,8 @@ def test_same_stem_images_keep_two_outputs_and_inputs_are_untouched(sdk, tmp_pat
 
 
 @pytest.mark.parametrize('case', ['unopenable video', 'results is a folder', 'swapped dets',
-                                  'dets not json', 'dets without score', 'dets bad image id'])
+                                  'dets not json', 'dets without score', 'dets bad image id',
+                                  'empty calibration folder'])
 def test_failures_before_the_first_frame_leave_nothing(sdk, tmp_path, case):
     image, out = shared('coco', '000000196141.jpg'), tmp_path / 'out'
     extra = []
@@ -169,11 +170,18 @@ def test_failures_before_the_first_frame_leave_nothing(sdk, tmp_path, case):
     elif case == 'dets without score':
         dets.write_text(json.dumps([{'image_id': 196141, 'bbox': [0, 0, 9, 9]}]))
         extra = ['--bundled-dets', str(dets), ann]
-    else:
+    elif case == 'dets bad image id':
         dets.write_text(json.dumps([{'image_id': 123456789, 'bbox': [0, 0, 9, 9], 'score': 1}]))
         extra = ['--bundled-dets', str(dets), ann]
+    else:
+        (tmp_path / 'calib').mkdir()
+        calibration = ['--backend', 'onnxruntime', '--precision', 'int8', '--calibration',
+                       str(tmp_path / 'calib')]
     det = [] if extra else ['--det', shared(*DET)]
-    proc = pose(image, '--pose', sdk, *det, *extra, '--out', str(out), cwd=tmp_path)
+    if case != 'empty calibration folder':
+        calibration = []
+    proc = pose(image, '--pose', sdk, *det, *extra, *calibration, '--out', str(out),
+                cwd=tmp_path)
     assert proc.returncode == 1 and 'Traceback' not in proc.stderr, proc.stderr[-2000:]
     line = proc.stderr.strip().splitlines()[-1]
     assert line.startswith('error: ')
@@ -183,6 +191,8 @@ def test_failures_before_the_first_frame_leave_nothing(sdk, tmp_path, case):
         assert not out.exists(), list(out.iterdir())
         if 'dets' in case:
             assert str(dets) in line or ann in line
+        if 'calibration' in case:
+            assert str(tmp_path / 'calib') in line
 
 
 @pytest.mark.parametrize('option, value', [

@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 import pytest
 
+from rtmpose_plugin.errors import InputError
 from rtmpose_plugin.inference import PosePipeline, iter_frames, run
 
 from ..conftest import shared
@@ -134,3 +135,18 @@ def test_camera_timestamps_are_wall_clock(monkeypatch):
     ts = [t for _, _, t, _ in frames]
     assert len(ts) == 3 and all(b - a >= 0.019 for a, b in zip(ts, ts[1:]))
     assert ts[-1] < 5.0  # seconds since the camera opened, not index / a nominal rate
+
+
+def test_out_files_that_cannot_be_written_are_said_before_the_run(tmp_path, monkeypatch):
+    """A read-only results.jsonl (tested through os.access: root may write anything)."""
+    import os
+
+    from rtmpose_plugin.inference.runner import check_out_dir
+    out = tmp_path / 'out'
+    out.mkdir()
+    (out / 'results.jsonl').write_text('')
+    real = os.access
+    monkeypatch.setattr(os, 'access', lambda p, mode: False if str(p).endswith(
+        'results.jsonl') else real(p, mode))
+    with pytest.raises(InputError, match='results.jsonl.* is not writable: remove it'):
+        check_out_dir(str(out))
