@@ -26,6 +26,7 @@ from typing import Dict, Optional, Tuple
 import numpy as np
 
 from .api import RTMPose
+from .checks import integer, one_of, probability
 
 __all__ = ['Body', 'BodyWithFeet', 'Wholebody', 'Hand', 'Custom', 'PoseTracker',
            'draw_skeleton', 'to_openpose']
@@ -157,9 +158,9 @@ class PoseTracker:
                  tracking_thr: float = 0.3, mode: Optional[str] = None,
                  to_openpose: bool = False, backend: str = 'onnxruntime',
                  device: str = 'cpu', **options) -> None:
-        if not isinstance(det_frequency, (int, np.integer)) or isinstance(det_frequency, bool) \
-                or det_frequency < 1:
-            raise ValueError(f'det_frequency must be an integer >= 1, got {det_frequency!r}')
+        det_frequency = integer('det_frequency', det_frequency, 1)
+        one_of('tracking', tracking, (True, False))
+        probability('tracking_thr', tracking_thr)
         kwargs = dict(to_openpose=to_openpose, backend=backend, device=device,
                       det_interval=int(det_frequency), track=bool(tracking), **options)
         if mode is not None:
