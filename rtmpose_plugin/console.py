@@ -29,7 +29,7 @@ def _output(text: str) -> None:
     sys.stdout.write(text + '\n')
 
 
-def pose_main(argv: Optional[Sequence[str]] = None) -> dict:
+def pose_main(argv: Optional[Sequence[str]] = None, exiting: bool = False) -> dict:
     """``rtmpose pose``.
 
     The pipeline of an :class:`~rtmpose_plugin.api.RTMPose` over the input, written as it
@@ -68,7 +68,7 @@ def pose_main(argv: Optional[Sequence[str]] = None) -> dict:
                     track=not args.no_track)
     summary = run(model.pipeline, args.input, args.out, boxes_for=boxes_for,
                   progress=not args.no_progress, max_frames=args.max_frames,
-                  reference=args.reference, checked=True)
+                  reference=args.reference, checked=True, exiting=exiting)
     summary.update(backend=model.backend, precision=model.precision,
                    keypoints=model.keypoint_set.name,
                    num_keypoints=model.keypoint_set.num_keypoints)
@@ -76,6 +76,12 @@ def pose_main(argv: Optional[Sequence[str]] = None) -> dict:
 
 
 def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f'signal {signum}')
+
+
+def _interrupt_once(signum, frame):
+    """The command's handler before the run: later signals ignored, then interrupted."""
+    _ignore_signals()
     raise KeyboardInterrupt(f'signal {signum}')
 
 
@@ -101,28 +107,31 @@ def run_pose(argv: Optional[Sequence[str]] = None,
     the error raised; 130 when interrupted (Ctrl-C, or SIGTERM as ``timeout``, systemd and
     ``docker stop`` send, handled alike: results flushed, the video finalised); usage
     errors exit 2 (argparse). ``exiting``: the caller is the command, which exits next:
-    once interrupted, further signals are ignored until it has.
+    from the first signal on, further ones are ignored until it has (the run's own
+    handler hands over to ignoring, with no moment in between).
     """
     import signal
     import threading
-    previous = None
+    previous = {}
     if threading.current_thread() is threading.main_thread():
-        previous = signal.signal(signal.SIGTERM, _interrupt)
+        sigs = (signal.SIGINT, signal.SIGTERM) if exiting else (signal.SIGTERM, )
+        previous = {sig: signal.signal(sig, _interrupt_once if exiting else _interrupt)
+                    for sig in sigs}
+    stopping = False
     try:
-        summary = pose_main(argv)
+        summary = pose_main(argv, exiting=exiting)
+        stopping = exiting and summary.get('interrupted')
     except KeyboardInterrupt:
-        if exiting:
-            _ignore_signals()
+        stopping = exiting
         return 130, 'interrupted before the run started; nothing was written'
     except EXPECTED_ERRORS as e:
         if argv is not None and '--debug' in argv:
             raise
         return 1, f'error: {e}'
     finally:
-        if previous is not None:
-            signal.signal(signal.SIGTERM, previous)
-    if exiting and summary.get('interrupted'):
-        _ignore_signals()
+        if not stopping:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
     line = (f"{summary['frames']} frames, {summary['people']} people "
             f"({summary['num_keypoints']} {summary['keypoints']} keypoints each), "
             f"{summary['errors']} unreadable, {summary['fps']} frames/s -> "

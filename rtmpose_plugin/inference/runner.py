@@ -122,8 +122,8 @@ class _Stop:
 
     SIGNALS = ('SIGINT', 'SIGTERM')
 
-    def __init__(self) -> None:
-        self.asked = False
+    def __init__(self, exiting: bool = False) -> None:
+        self.asked, self.exiting = False, exiting
         self.previous: dict = {}
 
     def _handler(self, signum, frame) -> None:
@@ -140,15 +140,15 @@ class _Stop:
 
     def __exit__(self, *exc) -> None:
         import signal
-        for sig, handler in self.previous.items():
-            signal.signal(sig, handler)
+        for sig, handler in self.previous.items():  # a process about to exit keeps ignoring
+            signal.signal(sig, signal.SIG_IGN if self.asked and self.exiting else handler)
 
 
 def run(pipeline: PosePipeline, source: Union[str, int], out_dir: str,
         boxes_for: Optional[Callable] = None,
         progress: bool = True, max_frames: Optional[int] = None,
         save_frames: bool = True, reference: Optional[str] = None,
-        checked: bool = False) -> Dict[str, object]:
+        checked: bool = False, exiting: bool = False) -> Dict[str, object]:
     """The pipeline over every frame of ``source``; returns a summary.
 
     Every frame's JSON line is flushed before the next frame is read. Ctrl-C or
@@ -166,6 +166,8 @@ def run(pipeline: PosePipeline, source: Union[str, int], out_dir: str,
         reference: A complete video to salvage an MP4 cut before its index with.
         checked: The caller has checked ``source`` and ``out_dir`` already
             (:func:`check_source`, :func:`check_out_dir`), before opening its models.
+        exiting: The caller (a command) exits after the run: once a signal asked it to
+            stop, later ones stay ignored after it returns.
 
     The summary's ``video`` says how a video ended: ``frames_read``, and
     ``frames_expected`` (what its index lists) or ``salvaged``; ``video_note`` says it
@@ -185,7 +187,7 @@ def run(pipeline: PosePipeline, source: Union[str, int], out_dir: str,
     bar = tqdm(_frames(source, reference, video), disable=not progress,
                unit='frame', dynamic_ncols=True)
     finished = interrupted = False
-    with _Stop() as stop:
+    with _Stop(exiting) as stop:
         try:
             for name, image, t, error in bar:
                 if max_frames is not None and frames >= max_frames:
