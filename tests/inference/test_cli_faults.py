@@ -42,10 +42,15 @@ def pose(*args, cwd):
     ('out is a file', 'is a file: give a folder'),
     ('bad model path', 'does not exist'),
     ('swapped models', 'is a detection model, not a pose model'),
+    ('bare detector as pose', 'is a detection model, not a pose model (its outputs: dets'),
+    ('truncated model in an SDK folder', 'is not an ONNX model (it does not parse: a '
+                                         'truncated download'),
+    ('no checkpoint at all', 'is not a checkpoint: neither a torch zip nor a pickle'),
 ])
 def test_everyday_mistakes_are_one_line_and_make_nothing(sdk, tmp_path, case, message):
     image, out, pose_model, det = shared('coco', '000000196141.jpg'), tmp_path / 'out', sdk, \
         shared(*DET)
+    extra = []
     if case == 'missing input':
         image = str(tmp_path / 'nope.jpg')
     elif case == 'unknown extension':
@@ -55,9 +60,22 @@ def test_everyday_mistakes_are_one_line_and_make_nothing(sdk, tmp_path, case, me
         out.write_text('x')
     elif case == 'bad model path':
         pose_model = str(tmp_path / 'missing.onnx')
-    else:
+    elif case == 'swapped models':
         pose_model, det = det, sdk
-    proc = pose(image, '--pose', pose_model, '--det', det, '--out', str(out), cwd=tmp_path)
+    elif case == 'bare detector as pose':
+        pose_model = osp.join(det, 'end2end.onnx')
+    elif case == 'truncated model in an SDK folder':
+        import shutil
+        shutil.copytree(sdk, tmp_path / 'cut')
+        data = (tmp_path / 'cut' / 'end2end.onnx').read_bytes()
+        (tmp_path / 'cut' / 'end2end.onnx').write_bytes(data[:len(data) // 2])
+        pose_model = str(tmp_path / 'cut')
+    else:
+        (tmp_path / 'model.pth').write_text('not a checkpoint at all\n')
+        pose_model = 'rtmpose-t_8xb256-420e_coco-256x192.py'
+        extra = ['--pose-checkpoint', str(tmp_path / 'model.pth')]
+    proc = pose(image, '--pose', pose_model, *extra, '--det', det, '--out', str(out),
+                cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr[-2000:]
     last = proc.stderr.strip().splitlines()[-1]
     assert last.startswith('error: ') and message in last and 'Traceback' not in proc.stderr
