@@ -35,7 +35,7 @@ from typing import Dict, Iterator, List, Optional, Tuple, Union
 import numpy as np
 
 from .checks import one_of
-from .inference.cli import check_open_options, open_models
+from .inference.cli import open_models
 from .inference.pipeline import FrameResult, PosePipeline
 from .inference.drawing import draw
 from .inference.sources import iter_frames
@@ -151,7 +151,6 @@ class RTMPose:
             det_interval=det_interval, det_score_thr=det_thr, kpt_thr=kpt_thr,
             nms_thr=nms_thr, smoothing=smoothing or None, track=bool(track),
             redetect_iou=redetect_iou, max_batch=max_batch)
-        check_open_options(threads=threads, det_size=det_size)
         self.pose_model, self.detector, self.backend, self.precision = open_models(
             pose, det, backend, precision, device, threads, pose_checkpoint, det_checkpoint,
             keypoints, calibration, det_size, log=logger)

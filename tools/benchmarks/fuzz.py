@@ -516,10 +516,6 @@ def family_cli_input_files(data) -> str:
     return 'ok'
 
 
-#: what a family may raise as its own clear refusal; anything else is a crash
-OUTCOMES = ('ok', 'refused', 'crash', 'silent')
-
-
 def classify(check, data):
     """(outcome, detail) of one case: the family's ``ok`` / ``refused``.
 
