@@ -183,25 +183,36 @@ class RTMPose:
         return self._result(frame, np.shape(image))
 
     def stream(self, source: Union[str, int], max_frames: Optional[int] = None,
-               reference: Optional[str] = None) -> Iterator[PoseResult]:
+               reference: Optional[str] = None,
+               keep_all_frames: bool = False) -> Iterator[PoseResult]:
         """One result per frame of a source.
 
-        One :class:`PoseResult` per frame of an image, a folder of images, a video or a
-        camera index (a camera runs until the caller stops iterating). A frame that cannot
-        be read gives a result with ``error`` set and no people."""
+        One :class:`PoseResult` per frame of an image, a folder of images, a video, a
+        camera index or a stream URL (a camera runs until the caller stops iterating). A
+        frame that cannot be read gives a result with ``error`` set and no people. Frames
+        are decoded (and detected, where due) ahead in a thread; a camera or stream
+        faster than the caller drops the frames it cannot keep up with unless
+        ``keep_all_frames``."""
         from .inference.errors import InputError
+        from .inference.runner import estimate, is_live, read_ahead
         self.reset()
         count = 0
-        for name, image, t, error in iter_frames(source, reference=reference):
-            if max_frames is not None and count >= max_frames:
-                return
-            if error is None:
-                try:
-                    frame = self.pipeline(image, timestamp=t)
-                except InputError as e:
-                    error = str(e)
-            if error is not None:
-                yield PoseResult(FrameResult(count), self.keypoint_set, name, error)
-            else:
-                yield self._result(frame, image.shape, name)
-            count += 1
+        reader = read_ahead(self.pipeline, iter_frames(source, reference=reference),
+                            live=is_live(source), keep_all_frames=keep_all_frames)
+        try:
+            for item in reader:
+                if max_frames is not None and count >= max_frames:
+                    return
+                error = item.error
+                if error is None:
+                    try:
+                        frame = estimate(self.pipeline, item)
+                    except InputError as e:
+                        error = str(e)
+                if error is not None:
+                    yield PoseResult(FrameResult(count), self.keypoint_set, item.name, error)
+                else:
+                    yield self._result(frame, item.image.shape, item.name)
+                count += 1
+        finally:
+            reader.close()

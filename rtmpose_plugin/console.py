@@ -6,8 +6,8 @@
     rtmpose deploy CONFIG CHECKPOINT [...]                  # tools/deploy.py (training stack)
 
 ``pose``, ``models`` and ``download`` run on the runtime-only install. Exit codes: 0 done,
-1 an expected error said in one line (``--debug`` for the traceback), 2 usage, 130
-interrupted.
+1 an expected error said in one line (``--debug`` for the traceback; also a video that
+ended early, its frames before written), 2 usage, 130 interrupted.
 """
 from __future__ import annotations
 
@@ -68,7 +68,8 @@ def pose_main(argv: Optional[Sequence[str]] = None, exiting: bool = False) -> di
                     track=not args.no_track)
     summary = run(model.pipeline, args.input, args.out, boxes_for=boxes_for,
                   progress=not args.no_progress, max_frames=args.max_frames,
-                  reference=args.reference, checked=True, exiting=exiting)
+                  reference=args.reference, checked=True, exiting=exiting,
+                  overlap=not args.sequential, keep_all_frames=args.keep_all_frames)
     summary.update(backend=model.backend, precision=model.precision,
                    keypoints=model.keypoint_set.name,
                    num_keypoints=model.keypoint_set.num_keypoints)
@@ -103,7 +104,9 @@ def run_pose(argv: Optional[Sequence[str]] = None,
     """``rtmpose pose`` / ``tools/pose.py``: (exit code, the line to print).
 
     0 and the run's summary; 1 and an expected error as one line (a missing file, a model
-    that is not what it should be, a bad value, a failed download), or with ``--debug``
+    that is not what it should be, a bad value, a failed download, a full disk; or a
+    video that ended before its index's last frame, the frames before it written and
+    counted in the line), or with ``--debug``
     the error raised; 130 when interrupted (Ctrl-C, or SIGTERM as ``timeout``, systemd and
     ``docker stop`` send, handled alike: results flushed, the video finalised); usage
     errors exit 2 (argparse). ``exiting``: the caller is the command, which exits next:
@@ -136,10 +139,15 @@ def run_pose(argv: Optional[Sequence[str]] = None,
             f"({summary['num_keypoints']} {summary['keypoints']} keypoints each), "
             f"{summary['errors']} unreadable, {summary['fps']} frames/s -> "
             f"{summary['results']}")
-    if summary.get('video_note'):
-        line += f"; {summary['video_note']}"
+    if summary.get('dropped'):
+        line += (f"; {summary['dropped']} camera frames dropped to keep up "
+                 '(--keep-all-frames keeps them)')
     if summary.get('interrupted'):
         return 130, f'interrupted: {line}'
+    if summary.get('ended_early'):  # the frames before were written; not all of the input
+        return 1, f"error: {summary['video_note']}; the frames before it: {line}"
+    if summary.get('video_note'):
+        line += f"; {summary['video_note']}"
     return 0, line
 
 

@@ -217,6 +217,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument('--reference', metavar='VIDEO',
                    help='a complete video from the same camera or encoder, to salvage the '
                    'frames of an MP4 cut before its index (a partial download)')
+    p.add_argument('--keep-all-frames', action='store_true',
+                   help='a camera or stream faster than the pipeline keeps every frame '
+                   '(and lags); by default the frames it cannot keep up with are dropped')
+    p.add_argument('--sequential', action='store_true',
+                   help='read, estimate and write one step after another, in one thread '
+                   '(by default reading and writing overlap the inference)')
     p.add_argument('--out', default='outputs/pose')
     p.add_argument('--no-progress', action='store_true')
     p.add_argument('--debug', action='store_true', help='a traceback on errors')

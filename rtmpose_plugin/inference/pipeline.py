@@ -362,7 +362,32 @@ class PosePipeline:
         """Boxes given by the caller as (N, 5) float32 (see :func:`box_array`)."""
         return box_array(boxes, 'boxes', (4, 5), InputError)
 
-    def _boxes(self, image: np.ndarray, given: Optional[np.ndarray]) -> tuple:
+    def detection_due(self, index: int) -> bool:
+        """Whether the detector runs on frame ``index`` whatever came before it.
+
+        True on every ``det_interval``-th frame (with a detector): its output there depends
+        on the image alone, so a caller may compute it ahead (``detections`` of
+        :meth:`process_bgr`). Other frames may run it too (no pose to derive boxes from,
+        or derived boxes that overlap), which only the frames before can tell.
+        """
+        return self.detector is not None and index % self.det_interval == 0
+
+    def warm_up(self, image_size=(640, 480), batches=(1, )) -> None:
+        """Run each network once on blank input, so that the first frame pays no compile.
+
+        The detector on one blank ``image_size`` (w, h) frame, the pose model on blank crops
+        at each batch size of ``batches`` (a backend that compiles per batch size, such
+        as OpenVINO, compiles them now). Nothing of the pipeline's state changes.
+        """
+        w, h = (int(v) for v in image_size)
+        if self.detector is not None:
+            self.detector(np.zeros((max(h, 1), max(w, 1), 3), np.uint8))
+        cw, ch = self.pose_model.input_size
+        for b in sorted({min(max(int(b), 1), self.max_batch) for b in batches}):
+            self.pose_model(np.zeros((b, ch, cw, 3), np.uint8))
+
+    def _boxes(self, image: np.ndarray, given: Optional[np.ndarray],
+               detections=None) -> tuple:
         """(N, 5) boxes, where they came from, whether the detector ran."""
         if given is not None:
             return given, 'given', False
@@ -376,8 +401,9 @@ class PosePipeline:
         if derived is None:
             if self.detector is None:
                 raise ValueError('no detector: pass the boxes of each frame')
-            dets = box_array(self.detector(image), 'the detector', (5, ), ModelError,
-                             finite=False)
+            if detections is None or not self.detection_due(self.frame):
+                detections = self.detector(image)
+            dets = box_array(detections, 'the detector', (5, ), ModelError, finite=False)
             return dets[np.isfinite(dets).all(1) & (dets[:, 4] >= self.det_score_thr)], \
                 'detector', True
         return np.concatenate([derived, np.ones((len(derived), 1), np.float32)], 1), 'pose', False
@@ -396,18 +422,22 @@ class PosePipeline:
         return self.process_bgr(to_bgr_uint8(image), boxes, timestamp)
 
     def process_bgr(self, image: np.ndarray, boxes: Optional[np.ndarray] = None,
-                    timestamp: Optional[float] = None) -> FrameResult:
+                    timestamp: Optional[float] = None, detections=None) -> FrameResult:
         """Poses in one frame already converted by :func:`to_bgr_uint8`.
 
         Poses in one frame already converted by :func:`to_bgr_uint8` (a caller that
-        keeps the converted frame, to draw on it, converts once); else as ``__call__``."""
+        keeps the converted frame, to draw on it, converts once); else as ``__call__``.
+        ``detections``: the detector's output for this image computed ahead, on a frame
+        where it is due (:meth:`detection_due`; elsewhere ignored and the detector run
+        as it would be), so that a caller can run the detector of the next frame while
+        this one's poses are estimated."""
         t0 = time.perf_counter()
         t = self._time(timestamp)
         given = self._given_boxes(boxes) if boxes is not None else None
         h, w = image.shape[:2]
         result = FrameResult(self.frame)
         t_det = time.perf_counter()
-        dets, source, result.detected = self._boxes(image, given)
+        dets, source, result.detected = self._boxes(image, given, detections)
         dets = clip_boxes(dets, w, h)
         result.timings_ms['detect'] = (time.perf_counter() - t_det) * 1e3
         t_pose = time.perf_counter()

@@ -2,9 +2,9 @@
 
 The writers of ``results.jsonl`` and the annotated output (drawn by :mod:`.drawing`).
 
-Each frame's result is appended to ``results.jsonl`` and flushed before the next frame is
-read, and annotated frames are written at once, so an interrupted run keeps everything
-it did. A file that cannot be read is recorded as an error line and skipped; a video that
+Frames are read and written in threads beside the inference (:mod:`.overlap`), in order.
+Each frame's result is appended to ``results.jsonl`` and flushed as it is written, with
+its annotated frame, so an interrupted run keeps everything it estimated. A file that cannot be read is recorded as an error line and skipped; a video that
 ends early (truncated, corrupt) stops at its last good frame, and the summary says where;
 an MP4 cut before its index is salvaged with a reference video (:mod:`.salvage`).
 """
@@ -13,24 +13,25 @@ from __future__ import annotations
 import json
 import os
 import os.path as osp
+import sys
 import time
-from typing import Callable, Dict, List, Optional, Union
+from typing import Callable, Dict, List, NamedTuple, Optional, Union
 
 import cv2
 import numpy as np
 
 from .drawing import draw
 from .errors import InputError
-from .pipeline import PosePipeline, to_bgr_uint8
+from .overlap import Ahead, Behind
+from .pipeline import FrameResult, PosePipeline, to_bgr_uint8
 from .salvage import describe
 # iter_frames, check_source and draw stay importable from here, where they were
 from .sources import (IMAGE_EXTS, VIDEO_EXTS, _frames, check_source,  # noqa: F401
-                      iter_frames)
+                      is_live, iter_frames)
 
 
 #: what a run writes into ``--out`` besides annotated images (named as their inputs)
 RESULTS, VIDEO = 'results.jsonl', 'annotated.mp4'
-
 
 def _inside(path: str, folder: str) -> bool:
     path, folder = osp.realpath(path), osp.realpath(folder)
@@ -49,7 +50,7 @@ def check_out_dir(out_dir: str, source: Union[str, int, None] = None) -> None:
         InputError: ``out_dir`` is a file, not writable (or a file in it the run writes
             is not), or the run would write over its input.
     """
-    if source is not None and not isinstance(source, int) and not str(source).isdigit():
+    if source is not None and not is_live(source):
         source = str(source)
         if osp.isdir(source) and _inside(out_dir, source):
             raise InputError(f'--out {out_dir!r} is inside the input folder {source!r}: the '
@@ -144,19 +145,145 @@ class _Stop:
             signal.signal(sig, signal.SIG_IGN if self.asked and self.exiting else handler)
 
 
+class _Prepared(NamedTuple):
+    """A frame as the reader hands it over: converted, its detection done if due."""
+    name: str
+    image: Optional[np.ndarray]
+    t: Optional[float]
+    error: Optional[str]
+    index: int = -1  # the pipeline's frame number it was prepared for
+    detections: Optional[np.ndarray] = None
+
+
+class _Written(NamedTuple):
+    """What the writer is handed for one frame: a result, or the frame's error."""
+    name: str
+    image: Optional[np.ndarray]
+    result: Optional[FrameResult]
+    error: Optional[str]
+
+
+def _preparer(pipeline: PosePipeline, detect_ahead: bool) -> Callable:
+    """The reader's work on each frame: convert once, and run the detector where due.
+
+    The frame numbers are those the pipeline will give the frames (one per frame without
+    an error); the pipeline ignores a detection whose number turns out otherwise.
+    """
+    index = [pipeline.frame]
+
+    def prepare(frame) -> _Prepared:
+        name, image, t, error = frame
+        if error is not None:
+            return _Prepared(name, None, t, error)
+        try:
+            image = to_bgr_uint8(image)
+        except InputError as err:
+            return _Prepared(name, None, t, str(err))
+        i, index[0] = index[0], index[0] + 1
+        dets = pipeline.detector(image) if detect_ahead and pipeline.detection_due(i) else None
+        return _Prepared(name, image, t, None, i, dets)
+
+    return prepare
+
+
+class _Writer:
+    """The writer's work on each frame: draw, one JSON line, the video frame or image.
+
+    Counts what it wrote. A write that fails raises an :class:`InputError` naming the
+    file and the system's reason (a full disk), which stops the run.
+    """
+
+    def __init__(self, pipeline: PosePipeline, out_dir: str, is_video: bool,
+                 save_frames: bool, video: dict) -> None:
+        self.pipeline, self.out_dir, self.is_video = pipeline, out_dir, is_video
+        self.save_frames, self.video = save_frames, video
+        self.results = _Results(out_dir)
+        self.writer = None
+        self.frames = self.people = self.errors = 0
+
+    def __call__(self, item: _Written) -> None:
+        try:
+            self._write(item)
+        except OSError as e:
+            where = e.filename or self.results.path
+            raise InputError(f'cannot write {where!r}: {e.strerror or e}; the run stopped '
+                             f'after {self.frames} frames, written to {self.out_dir!r}') \
+                from None
+
+    def _write(self, item: _Written) -> None:
+        if item.error is not None:
+            self.results.write(dict(name=item.name, error=item.error))
+            self.errors += 1
+            return
+        result, pipe = item.result, self.pipeline
+        canvas = draw(item.image, result, pipe.keypoints, pipe.kpt_thr) \
+            if self.save_frames else None
+        self.results.write(dict(name=item.name, **result.to_json()))  # makes out_dir
+        if canvas is not None and self.is_video:
+            if self.writer is None:
+                h, w = canvas.shape[:2]
+                self.writer = cv2.VideoWriter(osp.join(self.out_dir, VIDEO),
+                                              cv2.VideoWriter_fourcc(*'mp4v'),
+                                              float(self.video.get('fps') or 30.0), (w, h))
+            self.writer.write(canvas)
+        elif canvas is not None:
+            path = osp.join(self.out_dir, item.name)
+            if not cv2.imwrite(path, canvas):
+                raise OSError(0, 'the image could not be written', path)
+        self.frames += 1
+        self.people += len(result.instances)
+
+    def close(self, finished: bool) -> None:
+        if self.writer is not None:
+            self.writer.release()
+        try:
+            self.results.close(finished)
+        except OSError:  # the write that failed said so already
+            pass
+
+
+def read_ahead(pipeline: PosePipeline, frames, live: bool = False,
+               keep_all_frames: bool = False, detect: bool = True, threaded: bool = True,
+               queue: int = 4) -> Ahead:
+    """The frames of a source read, converted and detected ahead of ``pipeline``.
+
+    An :class:`~.overlap.Ahead` of :class:`_Prepared` frames: decoded and converted once in
+    the reader's thread, with the detector's output on the frames where it is due
+    (``detect``; give it to :meth:`PosePipeline.process_bgr` as ``detections``). A
+    ``live`` source keeps only its newest frame waiting unless ``keep_all_frames``, and
+    is not detected ahead (which frames it keeps is known only as they are taken).
+    """
+    return Ahead(frames, _preparer(pipeline, detect_ahead=detect and not live),
+                 depth=1 if live and not keep_all_frames else queue,
+                 live=live and not keep_all_frames, threaded=threaded)
+
+
+def estimate(pipeline: PosePipeline, item: _Prepared, boxes=None) -> FrameResult:
+    """``pipeline`` on one frame of :func:`read_ahead`, its detection used if still due."""
+    return pipeline.process_bgr(item.image, boxes=boxes, timestamp=item.t,
+                                detections=item.detections if item.index == pipeline.frame
+                                else None)
+
+
 def run(pipeline: PosePipeline, source: Union[str, int], out_dir: str,
         boxes_for: Optional[Callable] = None,
         progress: bool = True, max_frames: Optional[int] = None,
         save_frames: bool = True, reference: Optional[str] = None,
-        checked: bool = False, exiting: bool = False) -> Dict[str, object]:
+        checked: bool = False, exiting: bool = False, overlap: bool = True,
+        keep_all_frames: bool = False, warm_up: bool = True,
+        queue: int = 4) -> Dict[str, object]:
     """The pipeline over every frame of ``source``; returns a summary.
 
-    Every frame's JSON line is flushed before the next frame is read. Ctrl-C or
-    SIGTERM (a camera runs until stopped) ends the run cleanly after the frame in hand:
-    ``results.jsonl`` and the annotated video hold the same frames, the video is closed
-    so that it plays, and the summary says ``interrupted``. Outputs keep their inputs'
-    names (``a.jpg`` and ``a.png`` stay two files) and a video its frame rate; nothing
-    is written into ``out_dir`` before the first frame.
+    Reading (decoding, converting, the detector of the frames where it is due) runs
+    ahead in a thread of its own, and writing (drawing, ``results.jsonl``, the MP4 or
+    images) behind in another, each with a bounded queue, while the pose model runs
+    here: the same frames, results and files, in the same order, as one step after
+    another (``overlap=False``). Every frame's JSON line is flushed as it is written.
+    Ctrl-C or SIGTERM (a camera runs until stopped) ends the run cleanly after the frame
+    in hand: every frame estimated so far is written (its JSON line and video frame
+    both), the video is closed so that it plays, and the summary says ``interrupted``.
+    Outputs keep their inputs' names (``a.jpg`` and ``a.png`` stay two files) and a
+    video its frame rate; nothing is written into ``out_dir`` before the first frame.
 
     Args:
         boxes_for: ``frame name -> boxes`` to use instead of the detector (bundled
@@ -168,57 +295,66 @@ def run(pipeline: PosePipeline, source: Union[str, int], out_dir: str,
             (:func:`check_source`, :func:`check_out_dir`), before opening its models.
         exiting: The caller (a command) exits after the run: once a signal asked it to
             stop, later ones stay ignored after it returns.
+        overlap: Read and write in threads beside the inference (False: one step after
+            another, in this thread).
+        keep_all_frames: A live source (camera, stream) that is faster than the pipeline
+            keeps every frame (and lags behind); by default the frames it cannot keep up
+            with are dropped (``dropped`` in the summary), so results stay current.
+        warm_up: Run the networks once before the first frame (compiled now, not on
+            frame 0): the progress bar says ``warming up``.
+        queue: How many frames may wait to be estimated, and to be written.
+
+    Raises:
+        InputError: a write failed (a full disk), naming the file; the frames before are
+            written.
 
     The summary's ``video`` says how a video ended: ``frames_read``, and
     ``frames_expected`` (what its index lists) or ``salvaged``; ``video_note`` says it
-    in words where it ended early or was salvaged.
+    in words where it ended early or was salvaged, and ``ended_early`` whether it
+    stopped before its index's last frame. A live source's ``dropped`` counts the frames
+    dropped to keep up.
     """
     from tqdm import tqdm
     if not checked:
         check_source(source, reference)
         check_out_dir(out_dir, source)
-    results = _Results(out_dir)
-    is_video = isinstance(source, int) or str(source).isdigit() or str(source).lower().endswith(
-        VIDEO_EXTS)
-    writer = None
-    frames = people = errors = 0
-    start = time.perf_counter()
+    live = is_live(source)
+    is_video = live or str(source).lower().endswith(VIDEO_EXTS)
     video: dict = {}
-    bar = tqdm(_frames(source, reference, video), disable=not progress,
-               unit='frame', dynamic_ncols=True)
-    finished = interrupted = False
+    start = time.perf_counter()
+    reader = read_ahead(pipeline, _frames(source, reference, video), live, keep_all_frames,
+                        detect=boxes_for is None, threaded=overlap, queue=queue)
+    out = _Writer(pipeline, out_dir, is_video, save_frames, video)
+    writer = Behind(out, depth=queue, threaded=overlap)
+    bar = tqdm(disable=not progress, unit='frame', dynamic_ncols=True)
+    frames, warm_seconds = 0, 0.0
+    finished = interrupted = warmed = False
     with _Stop(exiting) as stop:
         try:
-            for name, image, t, error in bar:
+            for item in reader:
                 if max_frames is not None and frames >= max_frames:
                     break
+                if warm_up and not warmed and item.error is None:
+                    bar.set_description('warming up')
+                    t_warm = time.perf_counter()
+                    pipeline.warm_up(item.image.shape[1::-1], _batches(pipeline, item))
+                    bar.set_description('')
+                    start = time.perf_counter()  # frames/s of the frames, not the compile
+                    warm_seconds = start - t_warm
+                warmed = warmed or item.error is None
+                error, result = item.error, None
                 if error is None:
                     try:
-                        image = to_bgr_uint8(image)  # once: the pipeline and the drawing share it
-                        boxes = boxes_for(name) if boxes_for else None
-                        result = pipeline.process_bgr(image, boxes=boxes, timestamp=t)
+                        boxes = boxes_for(item.name) if boxes_for else None
+                        result = estimate(pipeline, item, boxes)
                     except InputError as err:  # the input's fault; a model error stops the run
                         error = str(err)
-                if error is not None:
-                    results.write(dict(name=name, error=error))
-                    errors += 1
-                else:
-                    canvas = draw(image, result, pipeline.keypoints, pipeline.kpt_thr) \
-                        if save_frames else None
-                    results.write(dict(name=name, **result.to_json()))  # makes out_dir
-                    if canvas is not None and is_video:
-                        if writer is None:
-                            h, w = canvas.shape[:2]
-                            writer = cv2.VideoWriter(osp.join(out_dir, VIDEO),
-                                                     cv2.VideoWriter_fourcc(*'mp4v'),
-                                                     float(video.get('fps') or 30.0), (w, h))
-                        writer.write(canvas)
-                    elif canvas is not None:
-                        cv2.imwrite(osp.join(out_dir, name), canvas)
+                writer.put(_Written(item.name, item.image, result, error))
+                if error is None:
                     frames += 1
-                    people += len(result.instances)
+                    bar.update(1)
                     bar.set_postfix(fps=f'{frames / (time.perf_counter() - start):.1f}',
-                                    people=people)
+                                    people=out.people)
                 if stop.asked:
                     break
             finished = True
@@ -226,16 +362,36 @@ def run(pipeline: PosePipeline, source: Union[str, int], out_dir: str,
             interrupted = True
         finally:
             interrupted = interrupted or stop.asked
+            reader.close()
             bar.close()
-            if writer is not None:
-                writer.release()
-            results.close(finished or interrupted)
+            try:
+                writer.close(raise_error=not sys.exc_info()[0])
+            finally:
+                out.close(finished or interrupted)
     seconds = time.perf_counter() - start
     if interrupted or (max_frames is not None and frames >= max_frames):
         video.pop('frames_expected', None)  # stopped by the user, not by the file
-    return dict(frames=frames, people=people, errors=errors, seconds=round(seconds, 2),
-                fps=round(frames / seconds, 2) if seconds > 0 else 0.0, results=results.path,
-                interrupted=interrupted, video=video, video_note=describe(video))
+    summary = dict(frames=out.frames, people=out.people, errors=out.errors,
+                   seconds=round(seconds, 2), warm_up_seconds=round(warm_seconds, 2),
+                   fps=round(out.frames / seconds, 2) if seconds > 0 else 0.0,
+                   results=out.results.path, interrupted=interrupted, video=video,
+                   video_note=describe(video),
+                   ended_early=bool(not video.get('salvaged') and video.get('frames_expected')
+                                    and video.get('frames_read', 0) < video['frames_expected']))
+    if live:
+        summary['dropped'] = reader.dropped
+    return summary
+
+
+def _batches(pipeline: PosePipeline, item: _Prepared) -> tuple:
+    """The pose batch sizes to warm: one crop, and the people the first detection found."""
+    if item.detections is None:
+        return (1, )
+    try:
+        dets = np.asarray(item.detections, np.float32).reshape(-1, 5)
+    except ValueError:  # not (N, 5): the pipeline says so at the frame
+        return (1, )
+    return (1, max(1, int(np.sum(dets[:, 4] >= pipeline.det_score_thr))))
 
 
 def _read_json(path: str, what: str):

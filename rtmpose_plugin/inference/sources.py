@@ -23,6 +23,19 @@ VIDEO_EXTS = ('.mp4', '.avi', '.mov', '.mkv', '.webm')
 
 Frame = Tuple[str, Optional[np.ndarray], Optional[float], Optional[str]]  # name, image, t, error
 
+#: URLs of sources that do not wait for the reader (streams), read as a camera is
+STREAM_SCHEMES = ('rtsp://', 'rtsps://', 'rtmp://', 'udp://', 'srt://')
+
+
+def is_camera(source: Union[str, int]) -> bool:
+    """A camera index (an int, or a string of digits)."""
+    return isinstance(source, int) or (isinstance(source, str) and source.isdigit())
+
+
+def is_live(source: Union[str, int]) -> bool:
+    """A source that does not wait for its reader: a camera index or a stream URL."""
+    return is_camera(source) or str(source).lower().startswith(STREAM_SCHEMES)
+
 
 def iter_frames(source: Union[str, int], reference: Optional[str] = None,
                 video: Optional[dict] = None) -> Iterator[Frame]:
@@ -44,8 +57,11 @@ def iter_frames(source: Union[str, int], reference: Optional[str] = None,
 def _frames(source: Union[str, int], reference: Optional[str] = None,
             video: Optional[dict] = None) -> Iterator[Frame]:
     """:func:`iter_frames` of a source already checked (:func:`check_source`)."""
-    if isinstance(source, int) or (isinstance(source, str) and source.isdigit()):
+    if is_camera(source):
         yield from _iter_video(int(source), f'camera{source}', live=True, video=video)
+        return
+    if is_live(source):
+        yield from _iter_video(source, 'stream', live=True, video=video)
         return
     if osp.isdir(source):
         files = sorted(f for f in glob.glob(osp.join(source, '*'))
@@ -72,7 +88,7 @@ def check_source(source: Union[str, int], reference: Optional[str] = None) -> No
         InputError: a file of a type that is neither image nor video, or a video cut
             before its index without a ``reference`` that can salvage it.
     """
-    if isinstance(source, int) or (isinstance(source, str) and source.isdigit()):
+    if is_live(source):
         return
     if not osp.exists(source):
         raise FileNotFoundError(f'input {source!r} does not exist')

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os.path as osp
+import threading
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -20,6 +21,8 @@ Shape = Tuple[Optional[int], ...]
 
 #: the precision recorded in an OpenVINO IR by ``deploy.openvino.to_openvino``
 PRECISION_RT_INFO = ['rtmpose_plugin', 'precision']
+#: where OpenVINO's compiled models are cached (``0``: not cached); see openvino_cache_dir
+OPENVINO_CACHE_ENV = 'RTMPOSE_PLUGIN_OPENVINO_CACHE'
 _OV_HINT = dict(fp32='f32', bf16='bf16', int8='f32')
 
 
@@ -137,11 +140,30 @@ def check_openvino_precision(precision: str) -> None:
                            f'{openvino_capabilities()}); use fp32 or int8')
 
 
-def openvino_compile(model, precision: str = 'fp32', threads: int = 0):
+def openvino_cache_dir() -> Optional[str]:
+    """Where OpenVINO keeps compiled models (its ``CACHE_DIR``), or None for nowhere.
+
+    ``$RTMPOSE_PLUGIN_OPENVINO_CACHE`` when set (``0`` or ``off``: no cache), else
+    ``openvino/`` in the package's cache (:func:`rtmpose_plugin.hub.home`). OpenVINO keys
+    each entry by the model, the device and the compile options, so a second run loads
+    what the first compiled instead of compiling again.
+    """
+    import os
+
+    from ..hub import home
+    value = os.environ.get(OPENVINO_CACHE_ENV)
+    if value is not None and value.strip().lower() in ('', '0', 'off', 'no', 'false'):
+        return None
+    return value or osp.join(home(), 'openvino')
+
+
+def openvino_compile(model, precision: str = 'fp32', threads: int = 0,
+                     cache: bool = True):
     """Compile an OpenVINO model for the CPU in a given precision.
 
     Compile an OpenVINO model for the CPU in ``precision`` (asked for explicitly:
-    OpenVINO computes in bf16 by itself on a CPU that has it).
+    OpenVINO computes in bf16 by itself on a CPU that has it), through the compiled-model
+    cache of :func:`openvino_cache_dir` (``cache``).
 
     Raises:
         ValueError: an unknown precision.
@@ -152,6 +174,9 @@ def openvino_compile(model, precision: str = 'fp32', threads: int = 0):
     config = {'INFERENCE_PRECISION_HINT': _OV_HINT[precision], 'PERFORMANCE_HINT': 'LATENCY'}
     if threads:
         config['INFERENCE_NUM_THREADS'] = int(threads)
+    folder = openvino_cache_dir() if cache else None
+    if folder:
+        config['CACHE_DIR'] = folder
     return ov.Core().compile_model(model, 'CPU', config)
 
 
@@ -209,6 +234,7 @@ class OpenVINOSession(Session):
         self.max_shapes = max_shapes
         self._compiled: Dict[object, tuple] = {}
         self._model_pair: Optional[tuple] = None  # compiled at the first run
+        self._lock = threading.Lock()
         check_openvino_precision(self.precision)  # refused now, not at the first frame
 
     @property
@@ -237,6 +263,10 @@ class OpenVINOSession(Session):
         return compiled, compiled.create_infer_request()
 
     def _infer(self, x: np.ndarray) -> List[np.ndarray]:
+        with self._lock:  # one infer request per shape: callers in two threads take turns
+            return self._infer_unlocked(x)
+
+    def _infer_unlocked(self, x: np.ndarray) -> List[np.ndarray]:
         if self.static_batch is None and len(self._compiled) < self.max_shapes \
                 and len(x) not in self._compiled:
             self._compiled[len(x)] = self._compile(len(x))
@@ -332,6 +362,7 @@ class TensorRTSession(Session):
         if self.engine is None:
             raise ModelError(f'{path} is not a TensorRT engine this TensorRT can load')
         self.context = self.engine.create_execution_context()
+        self._lock = threading.Lock()
         names = [self.engine.get_tensor_name(i) for i in range(self.engine.num_io_tensors)]
         inputs = [n for n in names if self.engine.get_tensor_mode(n) == trt.TensorIOMode.INPUT]
         if len(inputs) != 1:
@@ -342,6 +373,10 @@ class TensorRTSession(Session):
         self.output_ranks = [len(self.engine.get_tensor_shape(n)) for n in self.output_names]
 
     def run(self, x):
+        with self._lock:  # one execution context: callers in two threads take turns
+            return self._run(x)
+
+    def _run(self, x):
         torch = self.torch
         inp = torch.from_numpy(np.ascontiguousarray(x)).to(self.device)
         self.context.set_input_shape(self.input_name, tuple(inp.shape))

@@ -157,3 +157,27 @@ def test_clear_errors(export, trained_smoke, tmp_path, monkeypatch):
     monkeypatch.setattr(sessions, 'openvino_capabilities', lambda: ('FP32', 'INT8'))
     with pytest.raises(RuntimeError, match='no bf16'):
         OpenVINOSession(fp32, precision='bf16')
+
+
+def test_compiled_models_are_cached_and_reused(coco_sdk, tmp_path, monkeypatch):
+    """OpenVINO's CACHE_DIR: the first session writes its compiled model into the package's
+    cache, a second one (a later run) loads it and computes the same; 0 turns it off."""
+    import os
+    import os.path as osp
+    monkeypatch.setenv('RTMPOSE_PLUGIN_HOME', str(tmp_path / 'home'))
+    monkeypatch.delenv('RTMPOSE_PLUGIN_OPENVINO_CACHE', raising=False)
+    x = np.random.default_rng(0).random((2, 3, 256, 192), np.float32)
+    model = osp.join(coco_sdk, 'end2end.onnx')
+    first = OpenVINOSession(model, 'fp32').run(x)
+    cache = tmp_path / 'home' / 'openvino'
+    blobs = sorted(os.listdir(cache))
+    assert any(name.endswith('.blob') for name in blobs)
+    stamps = {n: os.stat(cache / n).st_mtime_ns for n in blobs}
+    second = OpenVINOSession(model, 'fp32').run(x)
+    assert sorted(os.listdir(cache)) == blobs  # loaded, not compiled and written again
+    assert {n: os.stat(cache / n).st_mtime_ns for n in blobs} == stamps
+    assert all(np.array_equal(a, b) for a, b in zip(first, second))
+    monkeypatch.setenv('RTMPOSE_PLUGIN_OPENVINO_CACHE', '0')
+    monkeypatch.setenv('RTMPOSE_PLUGIN_HOME', str(tmp_path / 'other'))
+    OpenVINOSession(model, 'fp32').run(x)
+    assert not (tmp_path / 'other').exists()

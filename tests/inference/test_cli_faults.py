@@ -272,3 +272,45 @@ def test_a_second_signal_during_shutdown_still_ends_cleanly(sdk, tmp_path, delay
     while check.read()[0]:
         read += 1
     assert 3 <= len(lines) < 400 and read == len(lines)  # the same frames in both
+
+
+def test_a_video_that_ends_early_exits_1_with_the_frames_before_written(sdk, tmp_path):
+    """An MJPG AVI cut in half: the frames before the cut are written, and the exit
+    code and the line say that the video ended before its index's last frame."""
+    cap = cv2.VideoCapture(shared('video', 'street.mp4'))
+    avi = tmp_path / 'street.avi'
+    writer = cv2.VideoWriter(str(avi), cv2.VideoWriter_fourcc(*'MJPG'), 5.0, (960, 540))
+    while True:
+        ok, frame = cap.read()
+        if not ok:
+            break
+        for _ in range(4):
+            writer.write(frame)
+    writer.release()
+    data = avi.read_bytes()
+    (tmp_path / 'cut.avi').write_bytes(data[:len(data) // 2])
+    out = tmp_path / 'out'
+    proc = pose(str(tmp_path / 'cut.avi'), '--pose', sdk, '--det', shared(*DET), '--out',
+                str(out), cwd=tmp_path)
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith('error: the video stopped at frame') and 'of the 20' in last
+    written = len(results_lines(out))
+    assert 3 <= written < 20 and f'{written} frames' in last
+
+
+def results_lines(out):
+    return [json.loads(line) for line in (out / 'results.jsonl').read_text().splitlines()]
+
+
+@pytest.mark.skipif(not osp.exists('/dev/full'), reason='needs /dev/full')
+def test_a_full_disk_is_one_line_and_exit_1(sdk, tmp_path):
+    import os
+    out = tmp_path / 'out'
+    out.mkdir()
+    os.symlink('/dev/full', out / 'results.jsonl')
+    proc = pose(shared('video', 'street.mp4'), '--pose', sdk, '--det', shared(*DET), '--out',
+                str(out), cwd=tmp_path)
+    assert proc.returncode == 1 and 'Traceback' not in proc.stderr
+    last = proc.stderr.strip().splitlines()[-1]
+    assert last.startswith("error: cannot write") and 'No space left on device' in last

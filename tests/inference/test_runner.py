@@ -110,16 +110,55 @@ def test_camera_runs_until_ctrl_c_and_keeps_everything(pose_model, tmp_path, mon
     boxes = np.array([[100, 50, 300, 400, 0.9]], np.float32)
     try:
         summary = run(PosePipeline(pose_model, detector=lambda im: boxes), '0', str(tmp_path),
-                      progress=False)
+                      progress=False, keep_all_frames=True)
     except KeyboardInterrupt:
         pytest.fail('Ctrl-C escaped run(): the annotated video is left unfinished')
     assert FakeCamera.opened == [0]
     assert summary['interrupted'] and summary['frames'] == 4 and summary['errors'] == 0
+    assert summary['dropped'] == 0
     lines = [json.loads(l) for l in open(tmp_path / 'results.jsonl')]
     assert [l['name'] for l in lines] == [f'camera0_{i:06d}' for i in range(4)]
     # the annotated video was closed: it plays back with every frame written
     cap = cv2.VideoCapture(str(tmp_path / 'annotated.mp4'))
     assert int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == 4
+    cap.release()
+
+
+class _SlowPose:
+    """A stand-in pose model that takes ``seconds`` a call (a pipeline slower than the camera)."""
+
+    def __init__(self, model, seconds):
+        self.model, self.seconds = model, seconds
+        self.input_size, self.keypoints = model.input_size, model.keypoints
+
+    def __call__(self, crops):
+        import time
+        time.sleep(self.seconds)
+        return self.model(crops)
+
+
+@pytest.mark.parametrize('keep_all', [False, True])
+def test_a_camera_faster_than_the_pipeline_drops_frames_unless_told(pose_model, tmp_path,
+                                                                    monkeypatch, keep_all):
+    import rtmpose_plugin.inference.sources as sources
+    # 200 frames/s from the camera, 25 frames/s through the pipeline
+    real = cv2.VideoCapture
+    monkeypatch.setattr(sources.cv2, 'VideoCapture', lambda src: FakeCamera(
+        src, stop_after=40, delay=0.005) if isinstance(src, int) else real(src))
+    boxes = np.array([[100, 50, 300, 400, 0.9]], np.float32)
+    pipe = PosePipeline(_SlowPose(pose_model, 0.04), detector=lambda im: boxes)
+    summary = run(pipe, 0, str(tmp_path), progress=False, keep_all_frames=keep_all)
+    lines = [json.loads(l) for l in open(tmp_path / 'results.jsonl')]
+    names = [int(l['name'].split('_')[1]) for l in lines]
+    assert summary['frames'] == len(lines) and summary['interrupted']
+    assert names == sorted(names) and len(set(names)) == len(names)  # in order, once each
+    if keep_all:
+        assert summary['dropped'] == 0 and names == list(range(40))
+    else:  # the newest frame each time: most of the 40 dropped, and the count says so
+        assert summary['dropped'] >= 20 and summary['frames'] + summary['dropped'] == 40
+        assert names[0] == 0 and max(b - a for a, b in zip(names, names[1:])) > 1
+    cap = cv2.VideoCapture(str(tmp_path / 'annotated.mp4'))
+    assert int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == len(lines)
     cap.release()
 
 
