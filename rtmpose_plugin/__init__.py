@@ -5,7 +5,8 @@ Three doors:
 - the API (:mod:`rtmpose_plugin.api`, :mod:`rtmpose_plugin.solutions`): ``RTMPose``
   (a pose model and a detector by name, file, SDK folder, zip or config; results and a
   ``.stream``) and rtmlib's ``Body``, ``BodyWithFeet``, ``Wholebody``, ``Hand``,
-  ``Animal``, ``Custom`` and ``PoseTracker``;
+  ``Animal``, ``Custom`` and ``PoseTracker``; ``extract`` (:mod:`rtmpose_plugin.corpus`),
+  pose over a whole corpus on a process pool or Ray;
 - the plugin (:mod:`rtmpose_plugin.register`): our GAU, RTMCC head, SimCC codec, KL loss
   and transforms registered into mmpose's registries, with the stack fixes;
 - the runtime (:mod:`rtmpose_plugin.runtime`): exported models on ONNX Runtime,
@@ -30,7 +31,7 @@ _REGISTERED = ('RTMSimCCLabel', 'RTMSimCCHead', 'RTMWSimCCHead', 'GAUBlock', 'KL
 _API = {'RTMPose': 'api', 'PoseResult': 'api', 'Body': 'solutions',
         'BodyWithFeet': 'solutions', 'Wholebody': 'solutions', 'Hand': 'solutions',
         'Animal': 'solutions', 'Custom': 'solutions', 'PoseTracker': 'solutions',
-        'draw_skeleton': 'solutions'}
+        'draw_skeleton': 'solutions', 'extract': 'corpus'}
 __all__ = list(_REGISTERED) + list(_API)
 
 

@@ -3,11 +3,13 @@
     rtmpose pose INPUT --pose MODEL --det DETECTOR [...]   # tools/pose.py's options
     rtmpose models [WORD]                                   # the model names
     rtmpose download NAME...                                # fetch published zips ahead
+    rtmpose extract INPUT... --out DIR --pose M --det D     # a corpus: a pool or Ray
     rtmpose deploy CONFIG CHECKPOINT [...]                  # tools/deploy.py (training stack)
 
-``pose``, ``models`` and ``download`` run on the runtime-only install. Exit codes: 0 done,
-1 an expected error said in one line (``--debug`` for the traceback; also a video that
-ended early, its frames before written), 2 usage, 130 interrupted.
+``pose``, ``extract``, ``models`` and ``download`` run on the runtime-only install. Exit
+codes: 0 done, 1 an expected error said in one line (``--debug`` for the traceback; also a
+video that ended early, its frames before written; an input of ``extract`` that failed),
+2 usage, 130 interrupted.
 """
 from __future__ import annotations
 
@@ -15,7 +17,8 @@ import logging
 import sys
 from typing import List, Optional, Sequence, Tuple
 
-from .inference.cli import EXPECTED_ERRORS, check_flags, choose_backend, parser
+from .inference.cli import (EXPECTED_ERRORS, check_flags, choose_backend, model_kwargs,
+                            parser)
 
 __all__ = ['main', 'pose_main', 'run_pose']
 
@@ -58,14 +61,8 @@ def pose_main(argv: Optional[Sequence[str]] = None, exiting: bool = False) -> di
                                 args.device)
     except ValueError as e:
         p.error(str(e))
-    model = RTMPose(pose, args.det, backend=choice, precision=choice.precision,
-                    device=args.device, threads=args.threads,
-                    pose_checkpoint=args.pose_checkpoint, det_checkpoint=args.det_checkpoint,
-                    keypoints=args.keypoints, calibration=args.calibration,
-                    det_size=args.det_size, det_interval=args.det_interval,
-                    det_thr=args.det_thr, kpt_thr=args.kpt_thr,
-                    redetect_iou=args.redetect_iou, smoothing=not args.no_smooth,
-                    track=not args.no_track)
+    model = RTMPose(pose, args.det, **dict(model_kwargs(args), backend=choice,
+                                           precision=choice.precision))
     summary = run(model.pipeline, args.input, args.out, boxes_for=boxes_for,
                   progress=not args.no_progress, max_frames=args.max_frames,
                   reference=args.reference, checked=True, exiting=exiting,
@@ -224,7 +221,96 @@ def _deploy(argv: Sequence[str]) -> int:
     return 0
 
 
+def extract_parser():
+    import argparse
+
+    from .checks import arg_type, integer
+    from .corpus import ENGINES
+    from .inference.cli import model_options
+    p = argparse.ArgumentParser(
+        prog='rtmpose extract', description='Pose over a whole corpus: one <name>.jsonl per '
+        'input (results.jsonl\'s format) and a line per input in manifest.jsonl; a rerun '
+        'skips what is done')
+    p.add_argument('inputs', nargs='+', metavar='INPUT',
+                   help='videos and images: files, folders (walked), globs, or a .txt list')
+    p.add_argument('--out', required=True, help='the job\'s folder')
+    model_options(p, threads_help='inference threads per worker (0: the cores shared out '
+                  'among the workers)')
+    p.add_argument('--engine', default='local', choices=ENGINES,
+                   help='local (default): a process pool on this machine; ray: Ray actors '
+                   '(pip install rtmpose_plugin[distributed])')
+    p.add_argument('--workers', type=arg_type(integer, int, low=0, high=4096), default=0,
+                   help='how many workers (0: one per --threads cores of the machine, or of '
+                   'the Ray cluster)')
+    p.add_argument('--ray-address', help='an existing Ray cluster (auto, or ray://host:port); '
+                   'by default a local one is started')
+    p.add_argument('--no-progress', action='store_true')
+    p.add_argument('--debug', action='store_true', help='a traceback on errors')
+    return p
+
+
+def run_extract(argv: Sequence[str]) -> Tuple[int, str]:
+    """``rtmpose extract``: (exit code, the line to print).
+
+    0 every input done (now or before), 1 some failed (each an ``error`` line in the
+    manifest) or the job could not go on (one line: the model, a full disk, Ray missing),
+    2 usage, 130 interrupted (the inputs finished so far are kept; a rerun does the rest).
+    """
+    import signal
+    import threading
+
+    from .corpus import JobError, extract
+    from .inference.opener import locate_model, runs_files
+    p = extract_parser()
+    args = p.parse_args(argv)
+    if args.ray_address and args.engine != 'ray':
+        p.error('--ray-address is for --engine ray')
+    if not args.det:
+        p.error('give a detector (--det)')
+    try:
+        check_flags(args.backend, args.precision)
+    except ValueError as e:
+        p.error(str(e))
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        previous = {signal.SIGTERM: signal.signal(signal.SIGTERM, _interrupt)}
+    try:
+        pose = locate_model(args.pose, args.pose_checkpoint, 'pose') \
+            if runs_files(args.backend) else args.pose  # a name downloaded once, here
+        try:
+            choice = choose_backend(args.backend, args.precision, args.calibration, pose,
+                                    args.device)
+        except ValueError as e:
+            p.error(str(e))
+        summary = extract(args.inputs, args.out, pose, args.det, engine=args.engine,
+                          workers=args.workers, ray_address=args.ray_address,
+                          progress=not args.no_progress,
+                          **dict(model_kwargs(args), backend=choice.backend,
+                                 precision=choice.precision))
+    except KeyboardInterrupt:
+        return 130, 'interrupted before the job started; nothing was run'
+    except (JobError, *EXPECTED_ERRORS) as e:
+        if args.debug:
+            raise
+        return 1, f'error: {e}'
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    line = (f"{summary['done']} inputs done, {summary['skipped']} done before, "
+            f"{summary['failed']} failed, {summary['frames']} frames, {summary['people']} "
+            f"people, {summary['seconds']} s on {summary['workers']} {summary['engine']} "
+            f"workers x {summary['threads']} thread{'s' if summary['threads'] != 1 else ''} -> "
+            f"{summary['manifest']}")
+    if summary['interrupted']:
+        return 130, f'interrupted: {line}; run it again to do the rest'
+    if summary['failed']:
+        return 1, f"error: {summary['failed']} inputs failed (their error lines are in the " \
+            f'manifest): {line}'
+    return 0, line
+
+
 COMMANDS = {'pose': 'pose estimation over images, folders, videos or a camera',
+            'extract': 'pose over a whole corpus (many inputs, local pool or Ray)',
             'models': 'list the model names',
             'download': 'fetch published models into the cache',
             'deploy': 'export a config and checkpoint to a backend (training stack)'}
@@ -247,8 +333,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                   (f' (did you mean {close[0]!r}?)' if close else '') + '\n' + usage)
         return 2
     try:
-        if command == 'pose':
-            code, line = run_pose(rest, exiting=True)
+        if command in ('pose', 'extract'):
+            code, line = run_pose(rest, exiting=True) if command == 'pose' else \
+                run_extract(rest)
             if code:
                 log.error(line)
             else:

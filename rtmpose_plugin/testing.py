@@ -24,6 +24,19 @@ import numpy as np
 
 
 
+def video_frames(path: str) -> List[np.ndarray]:
+    """Every frame of a (short) video file, decoded (BGR)."""
+    cap = cv2.VideoCapture(str(path))
+    frames = []
+    while True:
+        ok, frame = cap.read()
+        if not ok:
+            break
+        frames.append(frame)
+    cap.release()
+    return frames
+
+
 def random_checkpoint(config, path: str, seed: int = 0, cfg=None, adjust=None) -> str:
     """A seeded random-weights checkpoint of a config's model.
 

@@ -20,7 +20,7 @@ LAYERS = {
     'deploy': 7,
     'inference': 8, 'model_index': 8,
     'register': 9, 'api': 9, 'testing': 9,
-    'apis': 10, 'solutions': 10,
+    'apis': 10, 'solutions': 10, 'corpus': 10,
     'console': 11,
     '__init__': 12,
 }

@@ -108,6 +108,8 @@ fi
 have rtmlib || { say "installing rtmlib (for benchmarks)"; pip --no-deps rtmlib==0.0.16; }
 have pytest || { say "installing pytest"; pip pytest pytest-timeout; }
 have hypothesis || { say "installing hypothesis (the fuzz tests)"; pip hypothesis; }
+# The [distributed] extra: `rtmpose extract --engine ray` and its tests (a local cluster).
+have ray 2.60 || { say "installing ray 2.60.0 (rtmpose extract --engine ray)"; pip ray==2.60.0; }
 
 # The plugin itself, as a regular install: mim looks for configs and tools in
 # <site-packages>/rtmpose_plugin/.mim, which an editable install does not have.

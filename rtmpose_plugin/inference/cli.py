@@ -173,10 +173,10 @@ def open_models(pose: str, det: Optional[str] = None, backend='auto',
     return pose_model, detector, choice.backend, pose_model.precision
 
 
-def parser() -> argparse.ArgumentParser:
+def model_options(p: argparse.ArgumentParser,
+                  threads_help: str = 'inference threads (0: all cores)') -> None:
+    """The pose model, detector, backend and pipeline options (``pose`` and ``extract``)."""
     from ..runtime.meta import keypoint_set_names
-    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    p.add_argument('input', help='image, folder of images, video, or camera index')
     p.add_argument('--pose', required=True,
                    help='SDK folder or zip, .onnx/.xml/.param/.engine, model name or config')
     p.add_argument('--pose-checkpoint', help='checkpoint for a config (path or URL)')
@@ -197,8 +197,6 @@ def parser() -> argparse.ArgumentParser:
                                               multiple_of=DET_STRIDE), default=None,
                    help=f'detector input size, where the model does not say it (a multiple '
                         f'of {DET_STRIDE}, at most {MAX_DET_SIZE})')
-    p.add_argument('--bundled-dets', nargs=2, metavar=('DETS', 'ANN'),
-                   help='COCO detection results and the annotation file naming the images')
     p.add_argument('--det-interval', type=arg_type(integer, int, low=1), default=1,
                    help='detect every K frames')
     p.add_argument('--redetect-iou', type=arg_type(probability), default=None,
@@ -211,7 +209,28 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument('--no-smooth', action='store_true', help='no One-Euro filter')
     p.add_argument('--no-track', action='store_true')
     p.add_argument('--threads', type=arg_type(integer, int, low=0, high=1024), default=0,
-                   help='inference threads (0: all cores)')
+                   help=threads_help)
+
+
+def model_kwargs(args: argparse.Namespace) -> dict:
+    """RTMPose's keyword arguments from the flags of :func:`model_options`.
+
+    ``pose`` and ``det`` aside; backend and precision as given."""
+    return dict(backend=args.backend, precision=args.precision, device=args.device,
+                threads=args.threads, pose_checkpoint=args.pose_checkpoint,
+                det_checkpoint=args.det_checkpoint, keypoints=args.keypoints,
+                calibration=args.calibration, det_size=args.det_size,
+                det_interval=args.det_interval, det_thr=args.det_thr, kpt_thr=args.kpt_thr,
+                redetect_iou=args.redetect_iou, smoothing=not args.no_smooth,
+                track=not args.no_track)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('input', help='image, folder of images, video, or camera index')
+    model_options(p)
+    p.add_argument('--bundled-dets', nargs=2, metavar=('DETS', 'ANN'),
+                   help='COCO detection results and the annotation file naming the images')
     p.add_argument('--max-frames', type=arg_type(integer, int, low=1),
                    help='stop after this many frames')
     p.add_argument('--reference', metavar='VIDEO',

@@ -1,4 +1,4 @@
 """The pipeline's errors: :mod:`rtmpose_plugin.errors`, where they are defined."""
-from ..errors import InputError, ModelError
+from ..errors import InputError, ModelError, OutputError
 
-__all__ = ['InputError', 'ModelError']
+__all__ = ['InputError', 'ModelError', 'OutputError']

@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from .drawing import draw
-from .errors import InputError
+from .errors import InputError, OutputError
 from .overlap import Ahead, Behind
 from .pipeline import FrameResult, PosePipeline, to_bgr_uint8
 from .salvage import describe
@@ -100,7 +100,7 @@ class _Results:
             try:
                 self.file = open(self.path, 'w')
             except OSError as e:
-                raise InputError(f'cannot write {self.path!r}: {e.strerror}') from None
+                raise OutputError(f'cannot write {self.path!r}: {e.strerror}') from None
         self.file.write(json.dumps(record, allow_nan=False) + '\n')
         self.file.flush()
 
@@ -206,7 +206,7 @@ class _Writer:
             self._write(item)
         except OSError as e:
             where = e.filename or self.results.path
-            raise InputError(f'cannot write {where!r}: {e.strerror or e}; the run stopped '
+            raise OutputError(f'cannot write {where!r}: {e.strerror or e}; the run stopped '
                              f'after {self.frames} frames, written to {self.out_dir!r}') \
                 from None
 
@@ -305,7 +305,7 @@ def run(pipeline: PosePipeline, source: Union[str, int], out_dir: str,
         queue: How many frames may wait to be estimated, and to be written.
 
     Raises:
-        InputError: a write failed (a full disk), naming the file; the frames before are
+        OutputError: a write failed (a full disk), naming the file; the frames before are
             written.
 
     The summary's ``video`` says how a video ended: ``frames_read``, and

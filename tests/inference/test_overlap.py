@@ -13,6 +13,7 @@ import pytest
 from rtmpose_plugin.errors import InputError
 from rtmpose_plugin.inference import PosePipeline, open_detector, run
 from rtmpose_plugin.inference.overlap import Ahead, Behind
+from rtmpose_plugin.testing import video_frames
 
 from ..conftest import shared
 
@@ -31,14 +32,7 @@ def _street(path, loops=3):
 
 
 def _video_frames(path):
-    cap = cv2.VideoCapture(str(path))
-    out = []
-    while True:
-        ok, frame = cap.read()
-        if not ok:
-            break
-        out.append(frame)
-    return out
+    return video_frames(path)
 
 
 def _lines(path):

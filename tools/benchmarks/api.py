@@ -78,14 +78,8 @@ def api_overhead(pose: str, det: str, video: str, loops: int = 12,
     """Frames/s of the API, the pipeline, and a second pipeline (A/A), same models."""
     from rtmpose_plugin import RTMPose
     from rtmpose_plugin.inference import PosePipeline, open_detector, open_pose_model
-    cap = cv2.VideoCapture(video)
-    frames = []
-    while True:
-        ok, frame = cap.read()
-        if not ok:
-            break
-        frames.append(frame)
-    frames = frames * loops
+    from rtmpose_plugin.testing import video_frames
+    frames = video_frames(video) * loops
     api = RTMPose(pose, det, backend='onnxruntime', precision='fp32')
     pipes = [PosePipeline(open_pose_model(pose, backend='onnxruntime', precision='fp32'),
                           open_detector(det)) for _ in range(2)]
