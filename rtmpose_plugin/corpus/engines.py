@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from typing import Callable, Dict, Iterator, Optional, Tuple
 
-from .worker import Extractor
+from .worker import Extractor, pin_to_cores
 
 #: how many times an input whose worker died is run again
 RETRIES = 3
@@ -56,10 +56,14 @@ def _exit_with_parent() -> None:
     threading.Thread(target=watch, name='rtmpose-parent-watch', daemon=True).start()
 
 
-def _init_worker(extractor: Extractor) -> None:
+def _init_worker(extractor: Extractor, counter, workers: int) -> None:
     import signal
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the driver stops the job, not Ctrl-C
     _exit_with_parent()
+    with counter.get_lock():  # this worker's number, for its cores
+        index, counter.value = counter.value, counter.value + 1
+    if workers > 1:
+        pin_to_cores(index, extractor.options.get('threads') or 1)
     global _EXTRACTOR
     _EXTRACTOR = extractor
 
@@ -80,9 +84,11 @@ class LocalEngine:
     def _start(self):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
-        self.pool = ProcessPoolExecutor(self.workers,
-                                        mp_context=multiprocessing.get_context('spawn'),
-                                        initializer=_init_worker, initargs=(self.extractor, ))
+        context = multiprocessing.get_context('spawn')
+        self.pool = ProcessPoolExecutor(self.workers, mp_context=context,
+                                        initializer=_init_worker,
+                                        initargs=(self.extractor, context.Value('i', 0),
+                                                  self.workers))
 
     def results(self, jobs: Iterator[Job]) -> Iterator[Dict]:
         from concurrent.futures import FIRST_COMPLETED, wait
@@ -138,7 +144,9 @@ class LocalEngine:
 class _RayWorker:
     """The actor: one Extractor, its models opened once, for every input it is given."""
 
-    def __init__(self, extractor: Extractor) -> None:
+    def __init__(self, extractor: Extractor, index: int, workers: int) -> None:
+        if workers > 1:
+            pin_to_cores(index, extractor.options.get('threads') or 1)
         self.extractor = extractor
 
     def run(self, path: str, name: str) -> Dict:
@@ -180,7 +188,7 @@ class RayEngine:
         self.workers = workers
         actor = ray.remote(num_cpus=threads, max_restarts=-1,
                            max_task_retries=RETRIES)(_RayWorker)
-        self.actors = [actor.remote(extractor) for _ in range(workers)]
+        self.actors = [actor.remote(extractor, i, workers) for i in range(workers)]
         if started is not None:
             started(self)
 

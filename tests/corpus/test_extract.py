@@ -158,10 +158,11 @@ def _wait_for(cond, timeout=120):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize('kill', ['worker', 'driver'])
+@pytest.mark.parametrize('kill', ['worker', 'driver', 'sigterm', 'ctrl-c'])
 def test_a_kill_mid_job_loses_nothing_and_a_rerun_completes(coco_sdk, tmp_path, kill):
-    """kill -9 of a worker mid-input (the pool replaces it and runs the input again), or of
-    the driver (nothing partial under a final name; the next run does the rest)."""
+    """kill -9 of a worker mid-input (the pool replaces it and runs the input again), of
+    the driver, or SIGTERM or Ctrl-C to the driver (nothing partial under a final name, the
+    workers gone with it; the next run does the rest)."""
     root = _corpus(tmp_path / 'in', video_frames=60)
     out = str(tmp_path / 'out')
     args = [str(root), '--out', out, '--pose', coco_sdk, '--det', DET, '--backend',
@@ -173,7 +174,8 @@ def test_a_kill_mid_job_loses_nothing_and_a_rerun_completes(coco_sdk, tmp_path, 
     workers = [p for p in _children(proc.pid)
                if 'spawn_main' in open(f'/proc/{p}/cmdline').read()]
     assert len(workers) == 2
-    os.kill(workers[0] if kill == 'worker' else proc.pid, signal.SIGKILL)
+    os.kill(workers[0] if kill == 'worker' else proc.pid,
+            {'sigterm': signal.SIGTERM, 'ctrl-c': signal.SIGINT}.get(kill, signal.SIGKILL))
     stdout, stderr = proc.communicate(timeout=300)
     finals = [f for f in os.listdir(out) if f.endswith('.jsonl') and f != MANIFEST]
     for f in finals:  # every output under a final name is complete
@@ -183,7 +185,10 @@ def test_a_kill_mid_job_loses_nothing_and_a_rerun_completes(coco_sdk, tmp_path, 
         assert proc.returncode == 1, stderr  # the broken files failed; all else done
         assert '5 inputs done' in stderr and '5 failed' in stderr
     else:
-        assert proc.returncode == -signal.SIGKILL
+        if kill in ('sigterm', 'ctrl-c'):
+            assert proc.returncode == 130 and 'interrupted: ' in stderr, stderr
+        else:
+            assert proc.returncode == -signal.SIGKILL
         assert _wait_for(lambda: not any(osp.exists(f'/proc/{p}') for p in workers), 60), \
             'the workers outlived their driver'
         rerun = subprocess.run([sys.executable, '-m', 'rtmpose_plugin.console', 'extract',
@@ -254,3 +259,38 @@ def test_all_done_exits_0_and_a_rerun_does_nothing(coco_sdk, tmp_path):
     code, line = run_extract(args)
     assert code == 0 and line.startswith('0 inputs done, 2 done before, 0 failed'), line
     assert len(_manifest(tmp_path / 'out')) == 2
+
+
+def test_each_worker_gets_cores_of_its_own():
+    """Two one-thread workers on cores of their own, not both on the first (OpenVINO pins
+    its threads to the first core it may use)."""
+    from rtmpose_plugin.corpus.worker import pin_to_cores
+    before = os.sched_getaffinity(0)
+    try:
+        allowed = sorted(before)
+        got = []
+        for i in range(len(allowed) + 1):  # each worker pins once, from the whole set
+            os.sched_setaffinity(0, before)
+            got.append(pin_to_cores(i, 1))
+            assert os.sched_getaffinity(0) == set(got[-1])
+        os.sched_setaffinity(0, before)
+        assert got[:len(allowed)] == [[c] for c in allowed]  # one each, all different
+        assert got[len(allowed)] == [allowed[0]]  # more workers than cores: round again
+        if len(allowed) >= 2:
+            assert pin_to_cores(0, 2) == allowed[:2]
+    finally:
+        os.sched_setaffinity(0, before)
+
+
+@pytest.mark.slow
+def test_a_model_that_cannot_open_stops_the_job_in_one_line(tmp_path):
+    from rtmpose_plugin.console import run_extract
+    bogus = tmp_path / 'bogus'
+    bogus.mkdir()
+    (bogus / 'end2end.onnx').write_bytes(b'not an onnx model')
+    code, line = run_extract([shared('coco', '000000000785.jpg'), '--out',
+                              str(tmp_path / 'out'), '--pose', str(bogus), '--det', DET,
+                              '--backend', 'onnxruntime', '--no-progress'])
+    assert code == 1 and line.startswith('error: ') and '\n' not in line, line
+    assert not [f for f in os.listdir(tmp_path / 'out') if f != MANIFEST] \
+        if osp.isdir(tmp_path / 'out') else True

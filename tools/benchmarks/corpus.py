@@ -30,44 +30,58 @@ def _videos(root: str, folder: str, n: int, frames: int) -> str:
 
 
 def _job(folder: str, out: str, pose: str, det: str, engine: str, workers: int,
-         backend: str, precision: str) -> float:
-    from rtmpose_plugin.corpus import extract
+         threads: int, backend: str, precision: str) -> float:
     import shutil
+
+    from rtmpose_plugin.corpus import extract
     shutil.rmtree(out, ignore_errors=True)
     t0 = time.perf_counter()
-    s = extract([folder], out, pose, det, engine=engine, workers=workers, progress=False,
-                backend=backend, precision=precision, det_interval=5)
+    s = extract([folder], out, pose, det, engine=engine, workers=workers, threads=threads,
+                progress=False, backend=backend, precision=precision, det_interval=5)
     seconds = time.perf_counter() - t0
     assert s['failed'] == 0 and s['done'] > 0, s
     return s['done'] / seconds
 
 
-ENGINE_HEADER = ('| run | inputs | inputs/s (median) | ratio to 1 local worker | '
-                 'ratio to 2 local workers |\n|---|---|---|---|---|')
+ENGINE_HEADER = ('| backend | run | inputs | inputs/s (median) | ratio to 1 local worker x 1 '
+                 'thread | ratio to 1 local worker x 2 threads | ratio to 2 local workers |\n'
+                 '|---|---|---|---|---|---|---|')
 
 
 def engine_rows(pose: str, det: str, n: int = 20, frames: int = 25, rounds: int = 3,
                 backend: str = 'openvino', precision: str = 'bf16', ray: bool = True):
-    """Inputs/s of 1 and 2 local workers (and again: A/A) and of 2 Ray actors."""
+    """Inputs/s of 1 local worker (1 and 2 threads), 2 (and again: A/A), 2 Ray actors."""
     from rtmpose_plugin.datasets.samples import default_data_root
-    runs = [('local, 1 worker x 2 threads', 'local', 1),
-            ('local, 2 workers x 1 thread', 'local', 2),
-            ('local, 2 workers x 1 thread, again (A/A)', 'local', 2)]
-    if ray:
-        runs.append(('ray (local cluster), 2 actors x 1 thread', 'ray', 2))
+    runs = [('local, 1 worker x 1 thread', 'local', 1, 1),
+            ('local, 1 worker x 2 threads', 'local', 1, 2),
+            ('local, 2 workers x 1 thread', 'local', 2, 1),
+            ('local, 2 workers x 1 thread, again (A/A)', 'local', 2, 1)]
+    if ray:  # on a cluster started before, as one is used (its start-up is said apart)
+        runs.append(('ray (a local cluster started before), 2 actors x 1 thread', 'ray', 2, 1))
+        import ray as ray_module
+
+        from rtmpose_plugin.corpus.engines import cores
+        t0 = time.perf_counter()
+        ray_module.init(num_cpus=cores(), object_store_memory=100 * 2**20,
+                        include_dashboard=False, log_to_driver=False)
+        print(f'(ray.init of the local cluster: {time.perf_counter() - t0:.1f} s)',
+              flush=True)
     rate: Dict[str, List[float]] = {r[0]: [] for r in runs}
     with tempfile.TemporaryDirectory() as tmp:
         folder = _videos(default_data_root(), osp.join(tmp, 'in'), n, frames)
         for r in range(rounds):
-            for label, engine, workers in runs[r % len(runs):] + runs[:r % len(runs)]:
+            for label, engine, workers, threads in runs[r % len(runs):] + runs[:r % len(runs)]:
                 rate[label].append(_job(folder, osp.join(tmp, 'out'), pose, det, engine,
-                                        workers, backend, precision))
-    one, two = rate[runs[0][0]], rate[runs[1][0]]
-    for label, _, _ in runs:
+                                        workers, threads, backend, precision))
+    if ray:
+        ray_module.shutdown()
+    base = [rate[runs[i][0]] for i in (0, 1, 2)]
+    for label, *_ in runs:
         v = rate[label]
-        yield (f'| {label} | {n} videos x {frames} frames | {statistics.median(v):.2f} | '
-               f'{statistics.median(a / b for a, b in zip(v, one)):.2f} | '
-               f'{statistics.median(a / b for a, b in zip(v, two)):.3f} |')
+        ratios = ' | '.join(f'{statistics.median(a / b for a, b in zip(v, w)):.3f}'
+                            for w in base)
+        yield (f'| {backend} {precision} | {label} | {n} videos x {frames} frames | '
+               f'{statistics.median(v):.2f} | {ratios} |')
 
 
 _CHILD = r'''
@@ -113,14 +127,15 @@ def overhead_rows(pose: str, det: str, frames: int = 200, rounds: int = 5,
 
 
 _MEMORY_CHILD = r'''
-import resource, sys, time
+import sys, time
 from rtmpose_plugin.corpus import extract
 folder, out, pose, det = sys.argv[1:5]
 t0 = time.perf_counter()
 s = extract([folder], out, pose, det, engine='local', workers=2, progress=True,
-            backend='onnxruntime', precision='fp32')
-print('RESULT', s['inputs'], s['done'], s['skipped'], s['failed'],
-      resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, time.perf_counter() - t0)
+            backend='openvino', precision='bf16')
+hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]
+print('RESULT', s['inputs'], s['done'], s['skipped'], s['failed'], hwm,
+      time.perf_counter() - t0)
 '''
 
 MEMORY_HEADER = ('| inputs listed | run | done | skipped | driver peak RSS (MiB) | seconds |\n'
@@ -128,7 +143,7 @@ MEMORY_HEADER = ('| inputs listed | run | done | skipped | driver peak RSS (MiB)
 
 
 def memory_rows(pose: str, det: str, counts=(1000, 10000), listed: int = 100000):
-    """The driver's peak RSS over folders of small images.
+    """The driver's peak RSS (VmHWM: not what a parent's fork leaves in ru_maxrss).
 
     Real runs over ``counts`` images, then the rerun of a job of ``listed`` inputs (every
     one listed, looked up in the manifest and skipped; its manifest and outputs written
