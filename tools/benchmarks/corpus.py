@@ -165,6 +165,8 @@ def memory_rows(pose: str, det: str, counts=(1000, 10000), listed: int = 100000)
 
         def folder_of(n):
             folder = osp.join(tmp, f'in{n}')
+            if osp.isdir(folder):  # made for a row before
+                return folder
             for i in range(n):
                 sub = osp.join(folder, f'{i // 1000:04d}')
                 if i % 1000 == 0:
