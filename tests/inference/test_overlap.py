@@ -22,17 +22,13 @@ pytestmark = pytest.mark.slow
 
 def _street(path, loops=3):
     """street.mp4 looped: 5 frames a loop, 960x540, real people for the real detector."""
-    frames = _video_frames(shared('video', 'street.mp4'))
+    frames = video_frames(shared('video', 'street.mp4'))
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*'mp4v'), 5.0, (960, 540))
     for _ in range(loops):
         for frame in frames:
             writer.write(frame)
     writer.release()
     return str(path)
-
-
-def _video_frames(path):
-    return video_frames(path)
 
 
 def _lines(path):
@@ -57,7 +53,7 @@ def test_overlapped_run_equals_the_sequential_run_frame_by_frame(pose_model, det
                             smoothing=dict(min_cutoff=1.0, beta=0.02))
         out = tmp_path / f'out_{overlap}'
         summary = run(pipe, video, str(out), progress=False, overlap=overlap)
-        runs[overlap] = summary, _lines(out / 'results.jsonl'), _video_frames(
+        runs[overlap] = summary, _lines(out / 'results.jsonl'), video_frames(
             out / 'annotated.mp4')
     (s0, lines0, video0), (s1, lines1, video1) = runs[False], runs[True]
     assert s0['frames'] == s1['frames'] == 15 and s0['people'] == s1['people'] > 15
@@ -102,7 +98,7 @@ def test_the_networks_are_warmed_before_the_first_frame(pose_model, detector, tm
             return self.model(crops)
 
     video = _street(tmp_path / 'street.mp4', loops=1)
-    first = _video_frames(video)[0]
+    first = video_frames(video)[0]
     found = int((detector(first)[:, 4] >= 0.5).sum())
     warmed = sorted({1, found})
     pipe = PosePipeline(Counting(pose_model), detector, det_interval=1)
@@ -252,7 +248,7 @@ def test_a_video_that_fails_mid_way_keeps_the_frames_before(pose_model, detector
     with pytest.raises(RuntimeError, match='frame 6'):
         run(PosePipeline(pose_model, detector), video, str(out), progress=False)
     assert len(_lines(out / 'results.jsonl')) == 6
-    assert len(_video_frames(out / 'annotated.mp4')) == 6
+    assert len(video_frames(out / 'annotated.mp4')) == 6
 
 
 def test_a_stream_url_is_read_as_a_live_source(tmp_path, monkeypatch):
