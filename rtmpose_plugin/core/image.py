@@ -11,6 +11,10 @@ from typing import Sequence, Tuple
 import cv2
 import numpy as np
 
+#: the file suffixes read as images and as videos (lower case)
+IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')
+VIDEO_EXTS = ('.mp4', '.avi', '.mov', '.mkv', '.webm')
+
 
 def normalize(images_bgr: np.ndarray, mean: Sequence[float], std: Sequence[float],
               to_rgb: bool) -> np.ndarray:

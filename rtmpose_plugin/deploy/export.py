@@ -23,7 +23,7 @@ import os.path as osp
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Dict, Optional, Sequence, Tuple
 
 import numpy as np
@@ -32,6 +32,7 @@ from ..compat.mmdeploy import with_mmpose_codec
 from ..runtime.backends import BACKENDS
 from ..runtime.meta import ModelMeta, detector_meta_from_config, pose_meta_from_config
 from .embed import embed_meta, file_meta
+from .precision import DEFAULT_BOUND, PrecisionCheck, write_check
 
 
 #: (backend, precision) -> the kind of deploy config (``configs/deploy/``) it exports with:
@@ -79,12 +80,14 @@ def deploy_config_name(backend: str, precision: str, input_size: Sequence[int],
 
 
 def quantize_int8(onnx_fp32: str, out: str, crops: np.ndarray,
-                  meta: Optional[ModelMeta] = None) -> str:
+                  meta: Optional[ModelMeta] = None, keep_fp32: Sequence[str] = ()) -> str:
     """ONNX Runtime static INT8 quantization, calibrated on crops.
 
     ONNX Runtime static INT8 quantization (QDQ, per-channel weights) calibrated on
     crops, normalised as the model's meta says (read from the file by default); the
-    meta is embedded in the quantized file too."""
+    meta is embedded in the quantized file too. ``keep_fp32``: patterns of the node
+    names left unquantized (ONNX Runtime's ``nodes_to_exclude``; see
+    :data:`.precision.FALLBACK_GROUPS`)."""
     from onnxruntime.quantization import (CalibrationDataReader, QuantFormat, QuantType,
                                           quantize_static)
     from onnxruntime.quantization.shape_inference import quant_pre_process
@@ -113,22 +116,39 @@ def quantize_int8(onnx_fp32: str, out: str, crops: np.ndarray,
     prepared = out + '.pre.onnx'
     quant_pre_process(opset13, prepared, skip_symbolic_shape=True)
     os.remove(opset13)
+    excluded = []
+    if keep_fp32:
+        from .precision import matching_nodes
+        names = [n.name for n in onnx.load(prepared, load_external_data=False).graph.node]
+        excluded = matching_nodes(names, keep_fp32)
     quantize_static(prepared, out, Reader(), quant_format=QuantFormat.QDQ,
                     per_channel=True, activation_type=QuantType.QUInt8,
-                    weight_type=QuantType.QInt8)
+                    weight_type=QuantType.QInt8, nodes_to_exclude=excluded)
     os.remove(prepared)
     embed_meta(out, meta)
     return out
 
 
-def to_fp16(onnx_fp32: str, out: str, meta: Optional[ModelMeta] = None) -> str:
+def to_fp16(onnx_fp32: str, out: str, meta: Optional[ModelMeta] = None,
+            keep_fp32: Sequence[str] = ()) -> str:
     """Float16 weights and compute.
 
-    Float32 inputs and outputs; the meta kept (or ``meta`` embedded).
+    Float32 inputs and outputs; the meta kept (or ``meta`` embedded). ``keep_fp32``:
+    patterns of the node names left in float32 (onnxconverter-common's node block list;
+    see :data:`.precision.FALLBACK_GROUPS`).
     """
     import onnx
     from onnxconverter_common import float16
-    model = float16.convert_float_to_float16(onnx.load(onnx_fp32), keep_io_types=True)
+    model = onnx.load(onnx_fp32)
+    blocked = []
+    if keep_fp32:
+        from .precision import matching_nodes
+        blocked = matching_nodes([n.name for n in model.graph.node], keep_fp32)
+    model = float16.convert_float_to_float16(model, keep_io_types=True,
+                                             node_block_list=blocked or None)
+    if blocked:
+        from ..compat.float16 import drop_float16_round_trips
+        drop_float16_round_trips(model)
     onnx.save(model, out)
     return embed_meta(out, meta) if meta is not None else out
 
@@ -192,6 +212,10 @@ class ExportJob:
     meta: ModelMeta
     calibration: Optional[np.ndarray] = None
     batch: Optional[int] = None
+    #: :func:`.precision.gate`'s options (bound, allow_drift, fallback, log)
+    gate_options: dict = field(default_factory=dict)
+    #: what the gate measured (a reduced precision)
+    check: Optional[PrecisionCheck] = None
 
     @property
     def input_size(self) -> Tuple[int, int]:
@@ -203,24 +227,59 @@ class ExportJob:
         path = export_onnx(self.cfg, self.checkpoint, self.work_dir, self.deploy_cfg)
         return embed_meta(path, self.meta)
 
+    def gated(self, make: Callable[[Sequence[str], str], Optional[str]], name: str,
+              reference: str, reference_backend: str = 'onnxruntime') -> str:
+        """The reduced model, made by ``make`` and passed by the precision gate.
+
+        ``make(patterns, path)`` writes the reduced model to ``path`` with the nodes
+        matching ``patterns`` kept in fp32 (None where the backend cannot, for any
+        pattern); it is measured against the fp32 model ``reference`` (on
+        ``reference_backend``) on the calibration crops (:func:`.precision.gate`), and
+        the one that passes is moved to ``name`` in the work folder, its path returned.
+
+        Raises:
+            PrecisionError: it drifts beyond the bound, fallback included.
+        """
+        from .precision import make_gated
+        path, self.check = make_gated(make, osp.join(self.work_dir, name), reference,
+                                      reference_backend, self.backend, self.precision,
+                                      self.meta, self.calibration, **self.gate_options)
+        return path
+
 
 def _export_onnxruntime(job: ExportJob) -> Dict[str, str]:
     out = dict(onnx=job.onnx())
     if job.precision == 'fp16':
-        out['model'] = to_fp16(out['onnx'], osp.join(job.work_dir, 'end2end_fp16.onnx'))
+        out['model'] = job.gated(
+            lambda keep, path: to_fp16(out['onnx'], path, keep_fp32=keep),
+            'end2end_fp16.onnx', out['onnx'])
     elif job.precision == 'int8':
-        out['model'] = quantize_int8(out['onnx'], osp.join(job.work_dir, 'end2end_int8.onnx'),
-                                     job.calibration, job.meta)
+        out['model'] = job.gated(
+            lambda keep, path: quantize_int8(out['onnx'], path, job.calibration, job.meta,
+                                             keep_fp32=keep),
+            'end2end_int8.onnx', out['onnx'])
     else:
         out['model'] = out['onnx']
     return out
 
 
 def _export_openvino(job: ExportJob) -> Dict[str, str]:
-    from .openvino import deploy_openvino
+    from .openvino import deploy_openvino, ir_name
     out = dict(onnx=job.onnx())
-    out.update(deploy_openvino(out['onnx'], job.work_dir, job.precision, job.calibration,
-                               job.batch, job.meta))
+    if job.precision == 'fp32':
+        out.update(deploy_openvino(out['onnx'], job.work_dir, job.precision, job.calibration,
+                                   job.batch, job.meta))
+        return out
+
+    def make(keep, path):
+        if keep and job.precision != 'int8':  # bf16 is how the IR is compiled, not stored
+            return None
+        return deploy_openvino(out['onnx'], osp.dirname(path), job.precision,
+                               job.calibration, job.batch, job.meta, keep,
+                               osp.basename(path))['model']
+
+    out['model'] = job.gated(make, ir_name(job.precision), out['onnx'])
+    out['bin'] = out['model'][:-4] + '.bin'
     return out
 
 
@@ -228,8 +287,26 @@ def _export_ncnn(job: ExportJob) -> Dict[str, str]:
     out = dict(torchscript=export_torchscript(job.cfg, job.checkpoint,
                                               osp.join(job.work_dir, 'end2end.pt'),
                                               job.input_size))
-    out.update(to_ncnn(out['torchscript'], job.work_dir, job.input_size,
-                       fp16=job.precision == 'fp16'))
+    if job.precision == 'fp32':
+        out.update(to_ncnn(out['torchscript'], job.work_dir, job.input_size, fp16=False))
+    else:  # measured against the fp32 conversion; pnnx keeps no layers in fp32
+        os.makedirs(osp.join(job.work_dir, '.fp32'), exist_ok=True)
+        reference = to_ncnn(out['torchscript'], osp.join(job.work_dir, '.fp32'),
+                            job.input_size, fp16=False)['param']
+        embed_meta(reference, job.meta)
+
+        def make(keep, path):
+            if keep:
+                return None
+            param = to_ncnn(out['torchscript'], osp.dirname(path), job.input_size,
+                            fp16=True)['param']
+            embed_meta(param, job.meta)
+            return param
+
+        job.gated(make, 'end2end.param', reference, 'ncnn')
+        shutil.rmtree(osp.dirname(reference), ignore_errors=True)
+        stem = osp.join(job.work_dir, 'end2end')
+        out.update(param=stem + '.param', bin=stem + '.bin')
     out['model'] = out['param']
     out['meta'] = embed_meta(out['param'], job.meta)
     return out
@@ -241,11 +318,20 @@ def _export_tensorrt(job: ExportJob) -> Dict[str, str]:
         raise RuntimeError('TensorRT needs a CUDA GPU; none is available here')
     from mmdeploy.apis.tensorrt import onnx2tensorrt
     out = dict(onnx=job.onnx())
+
+    def make(keep, path):
+        if keep:
+            return None
+        onnx2tensorrt(osp.dirname(path), osp.basename(path), 0, job.deploy_cfg, out['onnx'],
+                      device='cuda:0')
+        embed_meta(path, job.meta)
+        return path
+
     if job.precision == 'fp16':
         job.deploy_cfg.backend_config.common_config.fp16_mode = True
-    onnx2tensorrt(job.work_dir, 'end2end.engine', 0, job.deploy_cfg, out['onnx'],
-                  device='cuda:0')
-    out['model'] = osp.join(job.work_dir, 'end2end.engine')
+        out['model'] = job.gated(make, 'end2end.engine', out['onnx'])
+    else:
+        out['model'] = make((), osp.join(job.work_dir, 'end2end.engine'))
     out['meta'] = embed_meta(out['model'], job.meta)
     return out
 
@@ -272,12 +358,21 @@ def export_precisions() -> Dict[str, Tuple[str, ...]]:
 def deploy(model_config, checkpoint: str, work_dir: str, backend: str = 'onnxruntime',
            precision: str = 'fp32', decode_in_graph: bool = False,
            calibration: Optional[np.ndarray] = None,
-           deploy_config: Optional[str] = None, batch: Optional[int] = None) -> Dict[str, str]:
+           deploy_config: Optional[str] = None, batch: Optional[int] = None,
+           bound: float = DEFAULT_BOUND, allow_drift: bool = False, fallback: bool = True,
+           log: Optional[Callable[[str], None]] = None) -> Dict[str, str]:
     """Export a pose model to a backend as an MMDeploy SDK folder.
 
     Export a pose model to a backend as an MMDeploy SDK folder (the model file and
     MMDeploy SDK's ``deploy.json``, ``pipeline.json``, ``detail.json``), the model's
     meta embedded in each model file; returns the paths it wrote.
+
+    A reduced precision (fp16, bf16, int8) passes the precision gate first
+    (:mod:`.precision`): measured against fp32 on the ``calibration`` crops, made again
+    with layers kept in fp32 where it drifts beyond ``bound``, refused where that does
+    not help; ``detail.json`` records what was measured under ``precision_check``. The
+    folder is made beside ``work_dir`` and moved into it complete: a failed export
+    leaves nothing of its own behind.
 
     Args:
         model_config: Training config: a loaded ``Config``, a path or the name of one of
@@ -288,32 +383,62 @@ def deploy(model_config, checkpoint: str, work_dir: str, backend: str = 'onnxrun
         precision: See :func:`export_precisions`.
         decode_in_graph: Keypoints and scores out of the graph instead of SimCC logits
             (ONNX Runtime).
-        calibration: (N, h, w, 3) uint8 crops for ``int8``.
+        calibration: (N, h, w, 3) uint8 person crops: INT8's calibration and the
+            precision gate's data (every precision but fp32 needs them).
         deploy_config: An MMDeploy config overriding the one chosen by backend.
         batch: OpenVINO: a static batch size (None: dynamic).
+        bound: the gate's least mean OKS against fp32, in [0, 1].
+        allow_drift: keep a model that fails the gate (its check says so).
+        fallback: make a failing model again with layers kept in fp32.
+        log: called with a line per gate measurement.
 
     Raises:
-        ValueError: an unknown backend or precision, or int8 without crops.
+        ValueError: an unknown backend or precision, a reduced precision without crops,
+            a bound outside [0, 1].
+        PrecisionError: the gate's refusal (a ValueError).
         RuntimeError: the backend's tool is missing (TensorRT without a GPU, pnnx).
     """
+    import tempfile
+
     from mmengine.config import Config
 
     from ..build import register
     from ..config import find_config, load_config
+    from .precision import check_bound
     register()
     from . import rewriters  # noqa: F401  (MMDeploy rewriters of our head and GAU)
     check_export(backend, precision)
-    if precision == 'int8' and calibration is None:
-        raise ValueError('int8 needs calibration crops (see calibration_crops)')
+    check_bound(bound)
+    if precision != 'fp32' and (calibration is None or not len(calibration)):
+        raise ValueError(f'{precision} is checked against fp32 on person crops before it is '
+                         'kept (and int8 is calibrated on them): give calibration data '
+                         '(--calib-data: a folder of images, a video, or the sample-data '
+                         'layout)')
     cfg = model_config if isinstance(model_config, Config) else load_config(model_config)
     deploy_cfg = Config.fromfile(find_config(deploy_config or deploy_config_name(
         backend, precision, cfg.codec['input_size'], decode_in_graph)))
-    os.makedirs(work_dir, exist_ok=True)
-    job = ExportJob(cfg, checkpoint, work_dir, backend, precision, deploy_cfg,
-                    pose_meta_from_config(cfg), calibration, batch)
-    out = EXPORTERS[backend](job)
-    out.update(write_sdk_info(deploy_cfg, with_mmpose_codec(cfg), work_dir, checkpoint,
-                              out['model']))
+    final = osp.abspath(work_dir)
+    os.makedirs(osp.dirname(final), exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix=f'.{osp.basename(final)}.part-', dir=osp.dirname(final))
+    try:
+        job = ExportJob(cfg, checkpoint, tmp, backend, precision, deploy_cfg,
+                        pose_meta_from_config(cfg), calibration, batch,
+                        dict(bound=bound, allow_drift=allow_drift, fallback=fallback, log=log))
+        out = EXPORTERS[backend](job)
+        out.update(write_sdk_info(deploy_cfg, with_mmpose_codec(cfg), tmp, checkpoint,
+                                  out['model']))
+        if job.check is not None:
+            write_check(tmp, job.check)
+        os.makedirs(final, exist_ok=True)
+        for name in os.listdir(tmp):
+            target = osp.join(final, name)
+            if osp.isdir(target) and not osp.islink(target):
+                shutil.rmtree(target)
+            os.replace(osp.join(tmp, name), target)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    out = {k: osp.join(final, osp.relpath(v, tmp)) if isinstance(v, str) and
+           osp.abspath(v).startswith(tmp + os.sep) else v for k, v in out.items()}
     return out
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 import os.path as osp
-from typing import Callable, Dict, Optional
+from typing import Callable, Dict, Optional, Sequence
 
 import numpy as np
 
@@ -36,7 +36,7 @@ INT8_RECIPE = 'nncf-mixed-minmax'
 def to_openvino(onnx_path: str, xml_path: str, precision: str = 'fp32',
                 calibration: Optional[np.ndarray] = None, batch: Optional[int] = None,
                 preprocess_fn: Optional[Callable[[np.ndarray], np.ndarray]] = None,
-                meta: Optional[ModelMeta] = None) -> str:
+                meta: Optional[ModelMeta] = None, keep_fp32: Sequence[str] = ()) -> str:
     """ONNX -> OpenVINO IR (``.xml`` + ``.bin``), float32 weights, or INT8 by NNCF.
 
     Args:
@@ -48,6 +48,8 @@ def to_openvino(onnx_path: str, xml_path: str, precision: str = 'fp32',
         preprocess_fn: crops (B, h, w, 3) -> network input, for calibration; by
             default normalised as ``meta`` says.
         meta: the model's meta, recorded in the IR (read from the ONNX file by default).
+        keep_fp32: int8: patterns of the node names left unquantized (NNCF's ignored
+            scope; see :data:`.precision.FALLBACK_GROUPS`).
 
     Raises:
         ValueError: an unknown precision, or int8 without crops.
@@ -84,6 +86,8 @@ def to_openvino(onnx_path: str, xml_path: str, precision: str = 'fp32',
         model = nncf.quantize(
             model, nncf.Dataset(list(calibration), lambda crop: preprocess_fn(crop[None])),
             preset=nncf.QuantizationPreset.MIXED, subset_size=len(calibration),
+            ignored_scope=nncf.IgnoredScope(patterns=list(keep_fp32), validate=False)
+            if keep_fp32 else None,
             advanced_parameters=AdvancedQuantizationParameters(
                 activations_range_estimator_params=RangeEstimatorParametersSet.MINMAX))
     model.set_rt_info(precision, PRECISION_RT_INFO)
@@ -94,11 +98,16 @@ def to_openvino(onnx_path: str, xml_path: str, precision: str = 'fp32',
     return xml_path
 
 
+def ir_name(precision: str) -> str:
+    """The IR file of an exported pose model: ``end2end[_int8].xml``."""
+    return 'end2end_int8.xml' if precision == 'int8' else 'end2end.xml'
+
+
 def deploy_openvino(onnx_path: str, work_dir: str, precision: str,
                     calibration: Optional[np.ndarray], batch: Optional[int],
-                    meta: Optional[ModelMeta] = None) -> Dict[str, str]:
-    """The IR of an exported pose model next to it: ``end2end[_int8].xml``."""
-    name = 'end2end_int8.xml' if precision == 'int8' else 'end2end.xml'
-    xml = to_openvino(onnx_path, osp.join(work_dir, name), precision, calibration, batch,
-                      meta=meta)
+                    meta: Optional[ModelMeta] = None, keep_fp32: Sequence[str] = (),
+                    name: Optional[str] = None) -> Dict[str, str]:
+    """The IR of an exported pose model next to it (:func:`ir_name`, or ``name``)."""
+    xml = to_openvino(onnx_path, osp.join(work_dir, name or ir_name(precision)), precision,
+                      calibration, batch, meta=meta, keep_fp32=keep_fp32)
     return dict(model=xml, bin=xml[:-4] + '.bin')

@@ -15,11 +15,9 @@ from typing import Iterator, Optional, Tuple, Union
 import cv2
 import numpy as np
 
+from ..core.image import IMAGE_EXTS, VIDEO_EXTS
 from ..errors import InputError
 from .salvage import check_salvage, salvage
-
-IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp')
-VIDEO_EXTS = ('.mp4', '.avi', '.mov', '.mkv', '.webm')
 
 Frame = Tuple[str, Optional[np.ndarray], Optional[float], Optional[str]]  # name, image, t, error
 

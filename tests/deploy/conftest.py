@@ -35,9 +35,12 @@ def export(trained_smoke, tmp_path_factory, crops):
         key = (backend, precision, decode)
         if key not in done:
             work = tmp_path_factory.mktemp(f'{backend}_{precision}_{int(decode)}')
+            # the gate measures and records; the tests hold each precision to bounds of
+            # their own (its refusal: test_precision.py)
             done[key] = deploy(trained_smoke['config'], trained_smoke['checkpoint'], str(work),
                                backend=backend, precision=precision, decode_in_graph=decode,
-                               calibration=crops if precision == 'int8' else None)
+                               calibration=crops if precision != 'fp32' else None,
+                               allow_drift=True)
         return done[key]
 
     return run
