@@ -119,7 +119,8 @@ class RTMPose:
         backend, precision, device, threads: As ``tools/pose.py``'s options.
         pose_checkpoint, det_checkpoint: For a config (or to override a name's).
         keypoints: The keypoint set of a foreign pose model that does not say it.
-        calibration: int8 calibration data (a folder laid out like the sample data).
+        calibration: int8 calibration and precision-check data: a folder of images, a
+            video (people found by the detector) or the sample-data folder.
         det_size: The detector's input size, where the model does not say it.
         det_interval, det_thr, kpt_thr, nms_thr, redetect_iou, max_batch: As
             :class:`~rtmpose_plugin.inference.PosePipeline`'s.
@@ -127,6 +128,11 @@ class RTMPose:
             beta 0.02), or None / False for none.
         track: ``True``, ``'main'`` or ``False`` (see the module note).
         main: For ``track='main'``: ``'largest'`` or ``'central'``.
+        precision_bound, allow_drift: The precision gate of a conversion (fp16, int8):
+            the least mean OKS against fp32, and whether a model below it is kept;
+            :attr:`precision_check` says what was measured.
+        calibration_first_frames: calibrate on a video's first frames (the input of a
+            run calibrating on itself) rather than on frames spread over it.
 
     Raises:
         FileNotFoundError, ValueError (``ModelError``, ``InputError``), RuntimeError:
@@ -141,7 +147,9 @@ class RTMPose:
                  det_interval: int = 1, det_thr: float = 0.5, kpt_thr: float = 0.3,
                  nms_thr: float = 0.9, redetect_iou: Optional[float] = None,
                  smoothing: Union[None, bool, Dict] = None, track: Union[bool, str] = True,
-                 main: str = 'largest', max_batch: int = 64) -> None:
+                 main: str = 'largest', max_batch: int = 64,
+                 precision_bound: Optional[float] = None, allow_drift: bool = False,
+                 calibration_first_frames: bool = False) -> None:
         one_of('track', track, (True, False, 'main'))
         one_of('main', main, MainTrack.RULES)
         if smoothing is True:
@@ -153,13 +161,22 @@ class RTMPose:
             redetect_iou=redetect_iou, max_batch=max_batch)
         self.pose_model, self.detector, self.backend, self.precision = open_models(
             pose, det, backend, precision, device, threads, pose_checkpoint, det_checkpoint,
-            keypoints, calibration, det_size, log=logger)
+            keypoints, calibration, det_size, log=logger, precision_bound=precision_bound,
+            allow_drift=allow_drift, calibration_first_frames=calibration_first_frames)
         self.pipeline = PosePipeline(self.pose_model, self.detector, **options)
         self.main = MainTrack(main) if track == 'main' else None
 
     @property
     def keypoint_set(self) -> KeypointSet:
         return self.pose_model.keypoints
+
+    @property
+    def precision_check(self):
+        """What the precision gate measured of the pose model (fp16 / bf16 / INT8), or None.
+
+        A :class:`rtmpose_plugin.deploy.precision.PrecisionCheck`: ``mean_oks``,
+        ``p99_px``, ``max_px``, ``crops``, ``bound``, ``passed``, ``fp32_layers``."""
+        return self.pose_model.precision_check
 
     def reset(self) -> None:
         """Start a new stream: tracks, the detection schedule and filters forgotten."""

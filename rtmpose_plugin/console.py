@@ -42,6 +42,7 @@ def pose_main(argv: Optional[Sequence[str]] = None, exiting: bool = False) -> di
     from .api import RTMPose
     from .inference.opener import locate_model, runs_files
     from .inference.runner import check_out_dir, check_source, coco_detections, run
+    from .inference.sources import is_camera
     p = parser()
     args = p.parse_args(argv)
     if not args.det and not args.bundled_dets:
@@ -56,13 +57,18 @@ def pose_main(argv: Optional[Sequence[str]] = None, exiting: bool = False) -> di
         if args.bundled_dets else None  # its files said wrong before a model opens
     pose = locate_model(args.pose, args.pose_checkpoint, 'pose') \
         if runs_files(args.backend) else args.pose  # located once, here
+    on_input = args.precision == 'int8' and not args.calibration and \
+        not is_camera(args.input) and not args.bundled_dets
+    if on_input:  # INT8 calibrated on the people the detector finds in the input's first frames
+        args.calibration = args.input
     try:  # chosen once, here: the models are opened with this choice
         choice = choose_backend(args.backend, args.precision, args.calibration, pose,
-                                args.device)
+                                args.device, args.threads, args.measure)
     except ValueError as e:
         p.error(str(e))
     model = RTMPose(pose, args.det, **dict(model_kwargs(args), backend=choice,
-                                           precision=choice.precision))
+                                           precision=choice.precision,
+                                           calibration_first_frames=on_input))
     summary = run(model.pipeline, args.input, args.out, boxes_for=boxes_for,
                   progress=not args.no_progress, max_frames=args.max_frames,
                   reference=args.reference, checked=True, exiting=exiting,
@@ -208,6 +214,32 @@ def _download(argv: Sequence[str]) -> int:
     return 0
 
 
+def _measure(argv: Sequence[str]) -> int:
+    import argparse
+
+    from .inference.measure import SECONDS, decision_path, measure_choice
+    from .inference.opener import locate_model
+    p = argparse.ArgumentParser(prog='rtmpose measure', description='Measure each CPU backend '
+                                'and precision on a pose model and keep the fastest that passes '
+                                'the precision check: what --backend auto --precision auto runs')
+    p.add_argument('pose', help='SDK folder or zip, .onnx, or model name')
+    p.add_argument('--calibration', metavar='DATA', help='images, a video or the sample '
+                   'data: makes INT8 a candidate and checks the reduced precisions')
+    p.add_argument('--threads', type=int, default=0)
+    p.add_argument('--seconds', type=float, default=SECONDS, help='per candidate')
+    args = p.parse_args(argv)
+    try:
+        located = locate_model(args.pose, None, 'pose')
+        choice = measure_choice(located.file, args.threads, args.calibration, args.seconds,
+                                folder=located.folder, keypoints=located.keypoints, log=log)
+    except EXPECTED_ERRORS as e:
+        log.error(f'error: {e}')
+        return 1
+    _output(f'chosen: {choice}')
+    _output(f'cached: {decision_path(located.file, args.threads)}')
+    return 0
+
+
 def _deploy(argv: Sequence[str]) -> int:
     from .inference.opener import training_stack_missing
     missing = training_stack_missing()
@@ -279,7 +311,7 @@ def run_extract(argv: Sequence[str]) -> Tuple[int, str]:
             if runs_files(args.backend) else args.pose  # a name downloaded once, here
         try:
             choice = choose_backend(args.backend, args.precision, args.calibration, pose,
-                                    args.device)
+                                    args.device, args.threads, args.measure)
         except ValueError as e:
             p.error(str(e))
         summary = extract(args.inputs, args.out, pose, args.det, engine=args.engine,
@@ -313,7 +345,8 @@ COMMANDS = {'pose': 'pose estimation over images, folders, videos or a camera',
             'extract': 'pose over a whole corpus (many inputs, local pool or Ray)',
             'models': 'list the model names',
             'download': 'fetch published models into the cache',
-            'deploy': 'export a config and checkpoint to a backend (training stack)'}
+            'deploy': 'export a config and checkpoint to a backend (training stack)',
+            'measure': 'measure the CPU backends and precisions on a model: what auto picks'}
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
@@ -341,7 +374,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             else:
                 _output(line)
             return code
-        return {'models': _models, 'download': _download, 'deploy': _deploy}[command](rest)
+        return {'models': _models, 'download': _download, 'deploy': _deploy,
+                'measure': _measure}[command](rest)
     except KeyboardInterrupt:
         return 130
 

@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import functools
 import logging
-import os.path as osp
 from typing import Optional, Tuple
 
 from ..checks import arg_type, integer, probability
@@ -60,9 +59,13 @@ def check_flags(backend: str, precision: str) -> None:
 
 
 def choose_backend(backend: str, precision: str, calibration: Optional[str] = None,
-                   model='', device: str = 'cpu') -> Choice:
+                   model='', device: str = 'cpu', threads: int = 0,
+                   measure: bool = False) -> Choice:
     """The backend and precision from the command line's choices.
 
+    ``auto`` for both on a CPU and an ONNX model: the decision measured on this CPU, model
+    and thread count (:mod:`.measure`), where one is cached or ``measure`` asks for it
+    now; else the fastest the CPU's flags say it supports (the prior).
     ``auto`` picks the fastest this CPU supports (or ONNX Runtime on a CUDA device), a model
     file of one backend's own kind picks that backend. ``model``: a
     :class:`~rtmpose_plugin.inference.opener.Located` (its file's kind is read, nothing is
@@ -78,10 +81,11 @@ def choose_backend(backend: str, precision: str, calibration: Optional[str] = No
     from ..runtime.meta import is_sdk_folder, sdk_model_file
     from .opener import Located
     check_flags(backend, precision)
+    folder = keypoints = None
     if isinstance(model, Located):
-        model = model.file
+        model, folder, keypoints = model.file, model.folder, model.keypoints
     elif isinstance(model, str) and is_sdk_folder(model):
-        model = sdk_model_file(model)
+        model, folder = sdk_model_file(model), model
     owner = owner_of(model) if isinstance(model, str) and model else None
     if owner is not None and owner.name != 'onnxruntime' and backend == 'auto':
         backend = owner.name  # an IR, an ncnn or TensorRT file runs on its own backend
@@ -92,6 +96,14 @@ def choose_backend(backend: str, precision: str, calibration: Optional[str] = No
     else:
         best = pick_cpu_backend(calibration=bool(calibration))
         if backend == 'auto' and precision == 'auto':
+            if isinstance(model, str) and model.endswith('.onnx'):
+                from .measure import cached_choice, measure_choice
+                measured = cached_choice(model, threads, bool(calibration))
+                if measured is None and measure:
+                    measured = measure_choice(model, threads, calibration, folder=folder,
+                                              keypoints=keypoints)
+                if measured is not None:
+                    return measured
             return best
         if backend == 'auto':
             backend = best.backend if precision in BACKENDS[best.backend].precisions else \
@@ -126,8 +138,16 @@ def open_models(pose: str, det: Optional[str] = None, backend='auto',
                 precision: str = 'auto', device: str = 'cpu', threads: int = 0,
                 pose_checkpoint: Optional[str] = None, det_checkpoint: Optional[str] = None,
                 keypoints: Optional[str] = None, calibration: Optional[str] = None,
-                det_size: Optional[int] = None, log=None):
+                det_size: Optional[int] = None, log=None, precision_bound: Optional[float] = None,
+                allow_drift: bool = False, calibration_first_frames: bool = False):
     """(pose model, detector or None, backend, precision): the one opener of the CLI and the API.
+
+    ``calibration``: person crops for INT8 and the precision gate of a conversion: a
+    folder of images or a video (whose whole frames go through the detector, when there
+    is one), or the sample-data folder (:func:`rtmpose_plugin.deploy.calibration.calibration_data`).
+    ``precision_bound`` / ``allow_drift``: the gate's (:mod:`rtmpose_plugin.deploy.precision`);
+    its check is said in one line. ``calibration_first_frames``: a video's first frames
+    rather than frames spread over it.
 
     ``pose``: what ``--pose`` takes, or where it was located
     (:class:`~rtmpose_plugin.inference.opener.Located`). ``backend`` / ``precision``
@@ -136,40 +156,59 @@ def open_models(pose: str, det: Optional[str] = None, backend='auto',
     detector follows on the same backend.
     """
     from ..runtime.cpu import capabilities_allow
-    from .opener import Located, locate_model, open_model, resolve_model, runs_files
+    from .opener import (Located, calibration_id, locate_model, open_model, resolve_model,
+                         runs_files)
     log = log or logger
     check_open_options(threads, det_size)
     if not isinstance(backend, Choice):
         check_flags(backend, precision)
         if runs_files(backend) and not isinstance(pose, Located):
             pose = locate_model(pose, pose_checkpoint, 'pose')  # located once, here
-        backend = choose_backend(backend, precision, calibration, pose, device)
+        backend = choose_backend(backend, precision, calibration, pose, device, threads)
     choice = backend
-    crops = None
-    if calibration:
-        from ..datasets.samples import calibration_crops
-        crops = functools.partial(calibration_crops, calibration)
-    pose_model = open_model(resolve_model(pose, pose_checkpoint, 'pose', choice.backend,
-                                          choice.precision, device, keypoints),
-                            threads, crops, calibration_id=osp.abspath(calibration or ''))
-    reason = choice.reason if pose_model.precision == choice.precision else \
-        f'an {pose_model.precision.upper()} model'
-    log.info(f'backend: {choice.backend} {pose_model.precision} ({reason})')
-    for note in pose_model.meta.assumed:
-        log.warning(f'pose model: assumed {note}')
-    detector = None
-    if det:
+    gate = dict(allow_drift=bool(allow_drift))
+    if precision_bound is not None:
+        from ..deploy.precision import check_bound
+        gate['bound'] = check_bound(precision_bound)
+
+    def open_detector():
         det_backend = 'openvino' if choice.backend == 'openvino' else 'onnxruntime'
         det_precision = 'fp32'
         if det_backend == 'openvino':
             det_precision = choice.precision if choice.precision in ('fp32', 'bf16') else (
                 'bf16' if capabilities_allow('openvino', 'bf16') else 'fp32')
-        detector = open_model(resolve_model(det, det_checkpoint, 'detection', det_backend,
-                                            det_precision,
-                                            device if det_backend == 'onnxruntime' else 'cpu',
-                                            size=det_size), threads)
-        for note in detector.meta.assumed:
+        opened = open_model(resolve_model(det, det_checkpoint, 'detection', det_backend,
+                                          det_precision,
+                                          device if det_backend == 'onnxruntime' else 'cpu',
+                                          size=det_size), threads)
+        for note in opened.meta.assumed:
             log.warning(f'detector: assumed {note}')
+        return opened
+
+    # the detector first where it finds the people of calibration frames, else the pose
+    # model first (its errors said before the detector's)
+    detector = open_detector() if det and calibration else None
+    crops = None
+    if calibration:
+        from ..deploy.calibration import calibration_data
+        crops = functools.partial(calibration_data, calibration, detector=detector,
+                                  first_frames=calibration_first_frames)
+    pose_model = open_model(resolve_model(pose, pose_checkpoint, 'pose', choice.backend,
+                                          choice.precision, device, keypoints),
+                            threads, crops, calibration_id=calibration_id(calibration),
+                            gate=gate)
+    reason = choice.reason if pose_model.precision == choice.precision else \
+        f'an {pose_model.precision.upper()} model'
+    log.info(f'backend: {choice.backend} {pose_model.precision} ({reason})')
+    if pose_model.precision_check is not None:
+        log.info(pose_model.precision_check.line())
+    elif pose_model.precision != 'fp32':
+        log.info(f'precision check: none recorded for this {pose_model.precision} model '
+                 '(check it with --calibration DATA)')
+    for note in pose_model.meta.assumed:
+        log.warning(f'pose model: assumed {note}')
+    if det and detector is None:
+        detector = open_detector()
     return pose_model, detector, choice.backend, pose_model.precision
 
 
@@ -189,8 +228,18 @@ def model_options(p: argparse.ArgumentParser,
                    help='auto (default): the fastest this CPU supports on the backend')
     p.add_argument('--device', default='cpu', help='cpu (default) or cuda:N')
     p.add_argument('--calibration', metavar='DATA',
-                   help='person crops for int8: a folder laid out like the sample data '
-                        '(coco/test_coco.json and its images)')
+                   help='person crops for int8 and the precision check of a conversion: a '
+                        'folder of images or a video (the detector finds the people), or a '
+                        'folder laid out like the sample data (coco/test_coco.json); '
+                        '`pose` with int8 and none calibrates on its own input')
+    p.add_argument('--precision-bound', type=arg_type(probability), default=None,
+                   help='the least mean OKS against fp32 a converted model keeps, in [0, 1] '
+                        '(default 0.99)')
+    p.add_argument('--allow-drift', action='store_true',
+                   help='keep a converted model that fails the precision check')
+    p.add_argument('--measure', action='store_true',
+                   help='with --backend auto --precision auto: measure the candidates on this '
+                        'CPU now where no decision is cached (rtmpose measure does it ahead)')
     p.add_argument('--det', help='detector: SDK folder or zip, .onnx, or rtmdet-nano / rtmdet-m')
     p.add_argument('--det-checkpoint')
     p.add_argument('--det-size', type=arg_type(integer, int, low=32, high=MAX_DET_SIZE,
@@ -220,6 +269,7 @@ def model_kwargs(args: argparse.Namespace) -> dict:
                 threads=args.threads, pose_checkpoint=args.pose_checkpoint,
                 det_checkpoint=args.det_checkpoint, keypoints=args.keypoints,
                 calibration=args.calibration, det_size=args.det_size,
+                precision_bound=args.precision_bound, allow_drift=args.allow_drift,
                 det_interval=args.det_interval, det_thr=args.det_thr, kpt_thr=args.kpt_thr,
                 redetect_iou=args.redetect_iou, smoothing=not args.no_smooth,
                 track=not args.no_track)

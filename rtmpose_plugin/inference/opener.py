@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import os.path as osp
 from dataclasses import dataclass, replace
 from typing import Callable, NamedTuple, Optional, Sequence, Tuple, Union
@@ -301,28 +302,42 @@ def resolve_model(spec: Union[str, Located], checkpoint: Optional[str] = None, t
 
 # ---------------------------------------------------------------- opening
 
+def calibration_id(calibration: Optional[str]) -> str:
+    """Names calibration data in a conversion's cache key: its path, size and time."""
+    if not calibration:
+        return ''
+    path = osp.abspath(calibration)
+    try:
+        st = os.stat(path)
+        return f'{path}:{st.st_size}:{st.st_mtime_ns}'
+    except OSError:
+        return path
+
+
 def check_calibration(precision: Optional[str], calibration: bool) -> None:
     """Refuse to make INT8 without calibration data.
 
     Raises ValueError where INT8 is to be made without calibration data (an INT8 IR,
     made already, needs none)."""
     if precision == 'int8' and not calibration:
-        raise ValueError('int8 needs calibration data: --calibration DATA (a folder laid '
-                         'out like the sample data, with coco/test_coco.json)')
+        raise ValueError('int8 needs calibration data: --calibration DATA (a folder of '
+                         'images, a video, or a folder laid out like the sample data)')
 
 
 def open_model(spec: ModelSpec, threads: int = 0,
                calibration: Optional[Callable[[Sequence[int]], np.ndarray]] = None,
-               calibration_id: str = ''):
+               calibration_id: str = '', gate: Optional[dict] = None):
     """The :class:`PoseModel` or :class:`Detector` of a resolved spec.
 
     One session, its meta read from it (an ONNX file converted first where its precision
-    asks for it).
+    asks for it, through the precision gate where there are crops to check it on:
+    ``gate``, :func:`rtmpose_plugin.deploy.precision.gate`'s options). A pose model's
+    ``precision_check`` is what its folder records (None where nothing was checked).
     """
     model_file = spec.file
     if spec.converted:
         check_calibration(spec.precision, calibration is not None)
-        model_file = _convert(spec, calibration, calibration_id)
+        model_file = _convert(spec, calibration, calibration_id, gate or {})
     session = open_session(model_file, spec.backend, spec.precision, spec.device, threads,
                            checkpoint=spec.checkpoint)
     found = task_of(session)
@@ -330,7 +345,12 @@ def open_model(spec: ModelSpec, threads: int = 0,
         raise ModelError(f'{spec.name} is a {found} model, not a {spec.task} model (its '
                          f'outputs: {", ".join(session.output_names)})')
     if spec.task == 'pose':
-        return PoseModel(session, read_meta(session, spec.folder, spec.keypoints), name=spec.name)
+        model = PoseModel(session, read_meta(session, spec.folder, spec.keypoints),
+                          name=spec.name)
+        from ..deploy.precision import read_check
+        model.precision_check = read_check(osp.dirname(model_file) if spec.converted
+                                           else spec.folder)
+        return model
     meta = _sized(read_meta(session, spec.folder, task='detection', size=spec.size), spec.size)
     if spec.backend == 'openvino':
         # a static input: OpenVINO runs RTMDet-nano much faster than with a dynamic one
@@ -362,31 +382,45 @@ def _file_meta(spec: ModelSpec) -> ModelMeta:
 
 
 def _convert(spec: ModelSpec, calibration: Optional[Callable[[Sequence[int]], np.ndarray]],
-             calibration_id: str) -> str:
+             calibration_id: str, gate: dict) -> str:
     """A converted copy of an ONNX pose model, made once into the cache.
 
     A converted copy of an ONNX pose model (ORT fp16 / INT8, OpenVINO INT8 IR), made
     once into the cache, keyed by the ONNX file's content and how it is converted; the
-    meta (a named keypoint set included) embedded in it."""
+    meta (a named keypoint set included) embedded in it. Where there are crops (always
+    for INT8), it passes the precision gate first, against the ONNX file in fp32, and
+    its folder's ``detail.json`` records the check."""
     from ..deploy import export as exp
     from ..deploy.openvino import INT8_RECIPE, to_openvino
+    from ..deploy.precision import DEFAULT_BOUND, make_gated, write_check
     backend, precision, onnx_path = spec.backend, spec.precision, spec.file
     recipe = INT8_RECIPE if backend == 'openvino' else 'ort-qdq-minmax'
+    gate = dict(dict(bound=DEFAULT_BOUND, allow_drift=False, fallback=True), **gate)
     key = _key(file_digest(onnx_path), backend, precision, calibration_id,
-               recipe if precision == 'int8' else '', spec.keypoints or '', spec.folder or '')
+               recipe if precision == 'int8' else '', spec.keypoints or '', spec.folder or '',
+               json.dumps({k: v for k, v in gate.items() if k != 'log'} if calibration
+                          else {}, sort_keys=True))
     name = 'end2end_int8.xml' if backend == 'openvino' else f'end2end_{precision}.onnx'
     folder = osp.join(cache_dir(), backend, key)
 
     def make(tmp):
         meta = _file_meta(spec)
-        crops = (lambda: calibration(meta.input_size)) if calibration else None
-        out = osp.join(tmp, name)
+        crops = calibration(meta.input_size) if calibration else None
         if backend == 'openvino':
-            to_openvino(onnx_path, out, 'int8', crops(), meta=meta)
+            def convert(keep, path):
+                return to_openvino(onnx_path, path, 'int8', crops, meta=meta, keep_fp32=keep)
         elif precision == 'fp16':
-            exp.to_fp16(onnx_path, out, meta)
+            def convert(keep, path):
+                return exp.to_fp16(onnx_path, path, meta, keep_fp32=keep)
         else:
-            exp.quantize_int8(onnx_path, out, crops(), meta)
+            def convert(keep, path):
+                return exp.quantize_int8(onnx_path, path, crops, meta, keep_fp32=keep)
+        if crops is None:  # fp16 without data to check it on
+            convert((), osp.join(tmp, name))
+            return
+        _, check = make_gated(convert, osp.join(tmp, name), onnx_path, 'onnxruntime', backend,
+                              precision, meta, crops, **gate)
+        write_check(tmp, check)
 
     return osp.join(_cached(folder, name, make), name)
 
@@ -395,7 +429,7 @@ def open_pose_model(spec: str, checkpoint: Optional[str] = None, backend: str = 
                     precision: Optional[str] = None, device: str = 'cpu', threads: int = 0,
                     keypoints: Optional[str] = None,
                     calibration: Optional[Callable[[Sequence[int]], np.ndarray]] = None,
-                    calibration_id: str = '') -> PoseModel:
+                    calibration_id: str = '', gate: Optional[dict] = None) -> PoseModel:
     """A pose model ready for the pipeline: :func:`resolve_model` then :func:`open_model`.
 
     Args:
@@ -410,12 +444,14 @@ def open_pose_model(spec: str, checkpoint: Optional[str] = None, backend: str = 
         device: ``cpu`` or ``cuda:N`` where the backend has it.
         keypoints: the keypoint set of a model that carries none (a foreign model).
         calibration_id: names the calibration data in the cache key.
+        gate: the precision gate's options of a conversion
+            (:func:`rtmpose_plugin.deploy.precision.gate`: bound, allow_drift, fallback).
 
     Raises:
         FileNotFoundError, ValueError, ModelError: with what was expected and found.
     """
     return open_model(resolve_model(spec, checkpoint, 'pose', backend, precision, device,
-                                    keypoints), threads, calibration, calibration_id)
+                                    keypoints), threads, calibration, calibration_id, gate)
 
 
 def open_detector(spec: str, checkpoint: Optional[str] = None, backend: str = 'onnxruntime',

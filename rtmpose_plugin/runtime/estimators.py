@@ -61,6 +61,10 @@ class PoseModel(_Model):
         ModelError: what was expected and what was found.
     """
 
+    #: what the precision gate measured of a reduced-precision model, where its folder
+    #: records it (:class:`rtmpose_plugin.deploy.precision.PrecisionCheck`), else None
+    precision_check = None
+
     def __init__(self, session: Session, meta: ModelMeta, name: str = 'pose model') -> None:
         self.session, self.meta, self.name = session, meta, name
         self.input_size: Tuple[int, int] = tuple(meta.input_size)

@@ -10,11 +10,16 @@ from rtmpose_plugin.inference import coco_detections, open_pose_model
 from ..conftest import shared
 
 
+@pytest.fixture(scope='session')
+def onnx_model(trained_smoke, tmp_path_factory):
+    """The smoke model's ONNX export (its path), once."""
+    return deploy(trained_smoke['config'], trained_smoke['checkpoint'],
+                  str(tmp_path_factory.mktemp('pipeline_onnx')))['model']
+
+
 @pytest.fixture(scope='module')
-def pose_model(trained_smoke, tmp_path_factory):
-    out = deploy(trained_smoke['config'], trained_smoke['checkpoint'],
-                 str(tmp_path_factory.mktemp('pipeline_onnx')))
-    return open_pose_model(out['model'])
+def pose_model(onnx_model):
+    return open_pose_model(onnx_model)
 
 
 @pytest.fixture

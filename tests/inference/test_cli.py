@@ -14,13 +14,6 @@ from ..conftest import SHARED_DATA, shared
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope='module')
-def onnx_model(trained_smoke, tmp_path_factory):
-    from rtmpose_plugin.deploy import deploy
-    return deploy(trained_smoke['config'], trained_smoke['checkpoint'],
-                  str(tmp_path_factory.mktemp('cli_onnx')))['model']
-
-
 def test_cli_over_the_sample_folder_with_bundled_detections(onnx_model, tmp_path):
     summary = main([shared('coco'), '--pose', onnx_model, '--bundled-dets',
                     shared('coco', 'test_coco_det_AP_H_56.json'), shared('coco', 'test_coco.json'),
@@ -99,3 +92,18 @@ def test_a_model_that_is_not_a_pose_model_is_a_one_line_error(tmp_path):
     with pytest.raises(ValueError, match='not a pose model'):  # --debug: the traceback
         run_cli([shared('coco', '000000196141.jpg'), '--pose', det, '--det', det, '--out',
                  str(tmp_path / 'o'), '--debug'])
+
+
+def test_int8_calibrated_on_the_input_itself_and_its_check_said(onnx_model, tmp_path, caplog):
+    """No calibration data: the people the detector finds in the video's first frames."""
+    with caplog.at_level(logging.INFO):
+        summary = main([shared('video', 'street.mp4'), '--pose', onnx_model, '--det',
+                        shared('models', 'rtmdet-nano-person'), '--backend', 'onnxruntime',
+                        '--precision', 'int8', '--max-frames', '2', '--allow-drift',
+                        '--out', str(tmp_path / 'o'), '--no-progress'])
+    assert summary['precision'] == 'int8' and summary['frames'] == 2
+    said = [r.getMessage() for r in caplog.records if r.getMessage().startswith('precision')]
+    import re
+    found = re.search(r'onnxruntime int8 against fp32 on (\d+) crops', said[0] if said else '')
+    assert len(said) == 1 and found, said
+    assert int(found.group(1)) > 5  # the people in the video's 5 frames, not the frames
