@@ -9,6 +9,7 @@ fp32, the drift of the model kept, and its speed over the pure one's. The markdo
 goes to stdout (docs/deploy.md has it).
 """
 import argparse
+import os.path as osp
 import tempfile
 import warnings
 
@@ -26,7 +27,8 @@ if __name__ == '__main__':
     args = parser.parse_args()
     if len(args.config) != len(args.checkpoint):
         parser.error('give a --checkpoint for each --config')
-    models = list(zip(args.config, args.config, args.checkpoint))
+    models = [(osp.basename(c)[:-3] + ' + ' + osp.basename(k), c, k)
+              for c, k in zip(args.config, args.checkpoint)]
     if not models:
         work = tempfile.mkdtemp()
         runner, config, checkpoint = smoke_runner(f'{args.data_root}/coco', work)

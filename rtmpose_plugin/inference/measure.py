@@ -26,8 +26,10 @@ from ..hub import _key, file_digest
 from ..runtime.cpu import Choice, capabilities_allow
 
 logger = logging.getLogger('rtmpose_plugin.pose')
-#: how long each candidate runs (seconds), its compile and warm-up aside
-SECONDS = 1.0
+#: how long each candidate runs (seconds), its compile and warm-up aside, in ROUNDS
+#: interleaved rounds
+SECONDS = 1.5
+ROUNDS = 3
 DECISION_VERSION = 1
 
 
@@ -113,6 +115,7 @@ def measure_choice(model_file: str, threads: int = 0, calibration: Optional[str]
     crops = crops_fn((w, h)) if crops_fn else np.random.default_rng(0).integers(
         0, 255, (8, h, w, 3), dtype=np.uint8)
     measured: Dict[str, dict] = {}
+    models = {}
     for backend, precision in candidates(bool(calibration)):
         name = f'{backend} {precision}'
         try:
@@ -122,7 +125,8 @@ def measure_choice(model_file: str, threads: int = 0, calibration: Optional[str]
             measured[name] = dict(passed=False, why=str(e).split(':')[0])
             log.info(f'measure: {name} fails the precision check')
             continue
-        entry = dict(crops_per_s=crops_per_second(model, crops, seconds))
+        models[name] = model
+        entry = {}
         if precision != 'fp32' and crops_fn is not None:
             check = model.precision_check
             oks = check.mean_oks if check is not None else drift(reference, model, crops)[
@@ -131,7 +135,15 @@ def measure_choice(model_file: str, threads: int = 0, calibration: Optional[str]
         else:
             entry.update(passed=True, checked=precision == 'fp32')
         measured[name] = entry
-        log.info(f'measure: {name} {entry["crops_per_s"]:.1f} crops/s')
+    # interleaved rounds, the median of each: a machine's drift over the seconds of the
+    # measurement falls on every candidate alike
+    speeds: Dict[str, list] = {name: [] for name in models}
+    for _ in range(ROUNDS):
+        for name, model in models.items():
+            speeds[name].append(crops_per_second(model, crops, seconds / ROUNDS))
+    for name in models:
+        measured[name]['crops_per_s'] = float(np.median(speeds[name]))
+        log.info(f'measure: {name} {measured[name]["crops_per_s"]:.1f} crops/s')
     choice = _best(measured, bool(calibration))
     decision = dict(version=DECISION_VERSION, cpu=cpu_model(), threads=threads or os.cpu_count(),
                     backend=choice.backend, precision=choice.precision, reason=choice.reason,

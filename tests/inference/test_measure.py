@@ -33,7 +33,7 @@ def test_the_measurement_decides_and_is_cached(onnx_model, monkeypatch, caplog):
                  ('openvino', 'bf16'): 100, ('openvino', 'int8'): 130}
     seen = fake_speeds(monkeypatch, int8_wins)
     choice = measure.measure_choice(onnx_model, 1, SHARED_DATA)
-    assert sorted(seen) == sorted(int8_wins)  # every candidate ran
+    assert sorted(set(seen)) == sorted(int8_wins)  # every candidate ran
     assert (choice.backend, choice.precision) == ('openvino', 'int8')
     assert choice.reason.startswith('measured fastest on this CPU: openvino int8 130')
     decision = json.load(open(measure.decision_path(onnx_model, 1)))
