@@ -29,6 +29,12 @@ def register() -> None:
     apply_all()
     from . import codecs, models  # noqa: F401  (registered on import)
     from .datasets import transforms  # noqa: F401
+    # as mmpose's register_all_modules(init_default_scope=True): a model built from one of
+    # our configs (default_scope mmpose) finds mmpose's parts (PoseDataPreprocessor) when
+    # no scope has been set; a scope already set is kept
+    from mmengine.registry import DefaultScope, init_default_scope
+    if DefaultScope.get_current_instance() is None:
+        init_default_scope('mmpose')
     _registered = True
 
 

@@ -41,7 +41,6 @@ def test_register_applies_the_fixes_and_exposes_our_classes():
 
 BUILD = ("from rtmpose_plugin.config import find_config; "
          "cfg = Config.fromfile(find_config('rtmpose-t_8xb256-420e_coco-256x192.py')); "
-         "from mmengine.registry import init_default_scope; init_default_scope('mmpose'); "
          "from mmpose.registry import MODELS; "
          "print(type(MODELS.build(cfg.model).head).__name__)")
 
